@@ -1,0 +1,66 @@
+/**
+ * Logging: winston, one JSON object per line on stdout. Secrets are scrubbed here, in one place,
+ * from every line whatever field they ended up in.
+ */
+import winston from 'winston';
+
+/** The part of a logger the rest of the code uses (winston's Logger satisfies it; tests can capture). */
+export interface Logger {
+  error(message: string, meta?: Record<string, unknown>): unknown;
+  warn(message: string, meta?: Record<string, unknown>): unknown;
+  info(message: string, meta?: Record<string, unknown>): unknown;
+  debug(message: string, meta?: Record<string, unknown>): unknown;
+}
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+const REDACTED = '[REDACTED]';
+const MESSAGE = Symbol.for('message');
+
+/** Replaces every occurrence of a secret in the serialised line; cheap when none is present. */
+const scrubSecrets = winston.format((info, opts: { secrets: string[] }) => {
+  const line = (info as unknown as Record<symbol, unknown>)[MESSAGE];
+  if (typeof line !== 'string') return info;
+  let out = line;
+  for (const secret of opts.secrets) {
+    if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  }
+  (info as unknown as Record<symbol, unknown>)[MESSAGE] = out;
+  return info;
+});
+
+export interface LoggerOptions {
+  level: LogLevel;
+  /** Values that must never appear in a log line (API key, Anova token). Short values are ignored. */
+  secrets?: string[];
+  /** Where lines go; default stdout. Tests pass a stream to capture them. */
+  stream?: NodeJS.WritableStream;
+  /** Extra fields on every line, e.g. {service: 'simulator'}. */
+  defaultMeta?: Record<string, unknown>;
+}
+
+export function createLogger(opts: LoggerOptions): winston.Logger {
+  const secrets = (opts.secrets ?? []).filter((s) => typeof s === 'string' && s.length >= 8);
+  const transport = opts.stream
+    ? new winston.transports.Stream({ stream: opts.stream })
+    : new winston.transports.Console();
+  return winston.createLogger({
+    level: opts.level,
+    defaultMeta: opts.defaultMeta,
+    format: winston.format.combine(
+      winston.format.timestamp(),
+      winston.format.errors({ stack: true }),
+      winston.format.json(),
+      scrubSecrets({ secrets }),
+    ),
+    transports: [transport],
+  });
+}
+
+/** A logger that drops everything (for tools and tests that do not care). */
+export const silentLogger: Logger = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+};

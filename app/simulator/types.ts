@@ -1,0 +1,141 @@
+/**
+ * The simulator's public surface: options, the in-process handle tests drive, and the fault
+ * switches. The HTTP control API (control.ts) exposes the same switches for the demo and for
+ * people testing their GPT.
+ */
+import type { EventEmitter } from 'node:events';
+import type { Frame } from '../anova/protocol';
+
+/** Cooker types the simulator can play: a7/a6 speak schema C, a4/a5/pro speak schema B. */
+export type SimCookerType = 'a7' | 'a6' | 'a4' | 'a5' | 'pro';
+
+export interface SimCookerConfig {
+  /** Default: a random 22-character alphanumeric id. */
+  cookerId?: string;
+  /** Default 'a7'. */
+  type?: SimCookerType;
+  /** Default 'Anova Precision Cooker 3.0' for a6/a7, 'Anova Precision Cooker' otherwise. */
+  name?: string;
+  /** Starting water temperature, °C (default: ambient). */
+  waterTempC?: number;
+  /** Plugged in (pushes states) at start; default true. */
+  plugged?: boolean;
+}
+
+export interface SimulatorOptions {
+  /** WebSocket port; 0 (default) picks a free one. */
+  port?: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Accepted tokens (each must start with 'anova-'); default one random token. */
+  tokens?: string[];
+  /** Default: one a7. */
+  cookers?: SimCookerConfig[];
+  /** Simulated seconds per real second; default 1. 60 runs a 90-minute cook in 90 s. */
+  timeScale?: number;
+  /** Real milliseconds between state pushes per plugged cooker; default 2000. */
+  pushIntervalMs?: number;
+  /** Heating rate in °C per simulated minute; default 2.5. */
+  heatingRateCPerMin?: number;
+  /** Cooling rate toward ambient in °C per simulated minute when not heating; default 0.5. */
+  coolingRateCPerMin?: number;
+  /** Default 20. */
+  ambientTempC?: number;
+  /** Port for the HTTP control API; undefined/null = none. 0 = any free port. */
+  controlPort?: number | null;
+}
+
+/** How a bad or revoked token is refused (anova-protocol.md §6 item 3). */
+export type TokenRejection = 'http401' | 'close1008';
+
+/** How commands are answered. */
+export type CommandAnswer =
+  | { mode: 'ok' }
+  | { mode: 'error'; payload?: Record<string, unknown> } // default payload {status:'error'}
+  | { mode: 'silent' }; // never answer
+
+export interface ReceivedFrame {
+  /** Epoch ms (real clock). */
+  at: number;
+  connectionId: number;
+  frame: Frame;
+}
+
+export interface SimCookerView {
+  cookerId: string;
+  type: SimCookerType;
+  name: string;
+  plugged: boolean;
+  mode: 'idle' | 'preheating' | 'cooking' | 'done';
+  waterTempC: number;
+  targetTempC: number | null;
+  /** Timer length in seconds (0 = no timer). */
+  timerSeconds: number;
+  /** Simulated seconds of timer elapsed. */
+  timerElapsedSeconds: number;
+  lowWater: 'ok' | 'warning' | 'empty';
+}
+
+/**
+ * Events on SimulatorHandle.events:
+ * - 'connection' (connectionId: number)         a client completed the handshake
+ * - 'rejected' (reason: string)                 a handshake was refused (bad token)
+ * - 'disconnect' (connectionId: number)
+ * - 'frame' (r: ReceivedFrame)                  any frame received from a client
+ * - 'command' (r: ReceivedFrame)                a CMD_* frame received
+ * - 'push' ({connectionId, frame})              any frame sent to a client
+ * - 'ping' (connectionId: number)               a WebSocket ping arrived
+ */
+export interface SimulatorHandle {
+  /** ws://host:port, without a token. */
+  readonly url: string;
+  /** The first accepted token. */
+  readonly token: string;
+  /** http://host:port of the control API, or null. */
+  readonly controlUrl: string | null;
+  readonly events: EventEmitter;
+
+  // ---- inspection
+  /** Every frame received from clients, oldest first. */
+  received(): ReceivedFrame[];
+  /** Open client sockets right now. */
+  connectionCount(): number;
+  cookers(): SimCookerView[];
+  /** One cooker; default the first. */
+  cooker(cookerId?: string): SimCookerView;
+
+  // ---- devices and physics
+  addCooker(c: SimCookerConfig): SimCookerView;
+  removeCooker(cookerId: string): void;
+  /** Stops that cooker's pushes (socket stays open); schema C then sends one online:false state if `announce`. */
+  unplug(cookerId?: string, announce?: boolean): void;
+  plug(cookerId?: string): void;
+  setWaterTemp(cookerId: string | undefined, celsius: number): void;
+  setLowWater(cookerId: string | undefined, level: 'ok' | 'warning' | 'empty'): void;
+  /** Forces a raw state string into the next pushes (B: job-status.state, C: state.mode), e.g. 'STOP_COOK'. null clears. */
+  forceStateString(cookerId: string | undefined, value: string | null): void;
+  setTimeScale(scale: number): void;
+  /** Sends one state push for every plugged cooker to every client now. */
+  pushNow(): void;
+
+  // ---- faults
+  /** Closes every client socket: 'close' = clean 1000/1001 close, 'abort' = TCP destroy (1006 for the client). */
+  dropConnections(how?: 'close' | 'abort'): void;
+  /** Sockets stay open, nothing is sent, pings are not answered, new frames are ignored. */
+  setBlackhole(on: boolean): void;
+  /** Answer pings or not (default true). */
+  setAnswerPings(on: boolean): void;
+  /** Refuse new connections at the handshake (HTTP 503) while on: a cloud outage. */
+  setRefuseConnections(on: boolean): void;
+  setCommandAnswer(answer: CommandAnswer): void;
+  /** Delay before each RESPONSE (real ms); default 0. */
+  setResponseDelayMs(ms: number): void;
+  /** Connect-sequence quirks: a state before the list, and/or the list sent twice. */
+  setConnectQuirks(q: { stateBeforeList?: boolean; duplicateList?: boolean; unknownEvent?: boolean }): void;
+  revokeToken(token: string, how?: TokenRejection): void;
+  acceptToken(token: string): void;
+
+  /** Back to the options given at start (cookers idle, faults off, log cleared). */
+  reset(): void;
+  close(): Promise<void>;
+}
