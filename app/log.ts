@@ -17,6 +17,16 @@ export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 const REDACTED = '[REDACTED]';
 const MESSAGE = Symbol.for('message');
 
+/** Error objects in fields would serialise as {}: keep their name, message and stack (logs only). */
+const serializeErrors = winston.format((info) => {
+  for (const [key, value] of Object.entries(info)) {
+    if (value instanceof Error) {
+      (info as Record<string, unknown>)[key] = { name: value.name, message: value.message, stack: value.stack };
+    }
+  }
+  return info;
+});
+
 /** Replaces every occurrence of a secret in the serialised line; cheap when none is present. */
 const scrubSecrets = winston.format((info, opts: { secrets: string[] }) => {
   const line = (info as unknown as Record<symbol, unknown>)[MESSAGE];
@@ -50,6 +60,7 @@ export function createLogger(opts: LoggerOptions): winston.Logger {
     format: winston.format.combine(
       winston.format.timestamp(),
       winston.format.errors({ stack: true }),
+      serializeErrors(),
       winston.format.json(),
       scrubSecrets({ secrets }),
     ),

@@ -1,0 +1,152 @@
+/**
+ * Configuration: the only reader of process.env. Validated with envalid at start-up so a bad
+ * value fails fast with a clear message (and a non-zero exit) instead of misbehaving later.
+ */
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { bool, cleanEnv, makeValidator, port, str, url, EnvMissingError } from 'envalid';
+
+/** Placeholders shipped in .env.example; refused so nobody runs with them by mistake. */
+export const API_KEY_PLACEHOLDER = 'replace-with-output-of-generate-api-key';
+export const ANOVA_TOKEN_PLACEHOLDER = 'anova-replace-with-your-personal-access-token';
+
+export interface Config {
+  port: number;
+  host: string;
+  apiKey: string;
+  anovaToken: string;
+  anovaWsUrl: string;
+  anovaDeviceId: string | null;
+  offlineAfterMs: number;
+  pingIntervalMs: number;
+  commandTimeoutMs: number;
+  publicUrl: string;
+  trustProxy: boolean;
+  logLevel: 'error' | 'warn' | 'info' | 'debug';
+}
+
+const apiKey = makeValidator<string>((value) => {
+  if (value === API_KEY_PLACEHOLDER) {
+    throw new Error('is still the placeholder from .env.example; generate one with `generate-api-key`');
+  }
+  if (value.length < 32) throw new Error('must be at least 32 characters; generate one with `generate-api-key`');
+  if (/\s/.test(value)) throw new Error('must not contain whitespace');
+  return value;
+});
+
+const anovaToken = makeValidator<string>((value) => {
+  if (value === ANOVA_TOKEN_PLACEHOLDER) {
+    throw new Error('is still the placeholder from .env.example; create a Personal Access Token in the Anova Oven app');
+  }
+  if (/\s/.test(value) || value.length === 0) throw new Error('must be a token without whitespace');
+  return value;
+});
+
+const wsUrl = makeValidator<string>((value) => {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new Error('must be a ws:// or wss:// URL');
+  }
+  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') throw new Error('must be a ws:// or wss:// URL');
+  if (parsed.search) throw new Error('must not carry a query string (the token goes in ANOVA_TOKEN)');
+  return value;
+});
+
+const seconds = (min: number, max: number, def: number, desc: string) =>
+  makeValidator<number>((value) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min || n > max) throw new Error(`must be a number from ${min} to ${max}`);
+    return n;
+  })({ default: def, desc });
+
+/** What talking to Anova's cloud needs (also all that `list-devices` needs). */
+const anovaSpec = {
+  ANOVA_TOKEN: anovaToken({ desc: 'Anova Personal Access Token' }),
+  ANOVA_WS_URL: wsUrl({ default: 'wss://devices.anovaculinary.io', desc: "Anova cloud WebSocket URL" }),
+  ANOVA_DEVICE_ID: str({ default: '', desc: 'cooker id to control (empty: the only cooker)' }),
+  ANOVA_OFFLINE_AFTER_SECONDS: seconds(1, 86_400, 120, 'silence after which the cooker is offline'),
+  ANOVA_PING_INTERVAL_SECONDS: seconds(0.05, 3_600, 30, 'WebSocket ping interval'),
+  ANOVA_COMMAND_TIMEOUT_SECONDS: seconds(0.05, 15, 10, 'how long to wait for the cloud to answer a command'),
+};
+
+/** The envalid spec; its keys are exactly the variables the server reads (documented in .env.example). */
+const spec = {
+  PORT: port({ default: 3000, desc: 'HTTP port' }),
+  HOST: str({ default: '0.0.0.0', desc: 'HTTP bind address' }),
+  API_KEY: apiKey({ desc: 'Bearer key ChatGPT sends' }),
+  ...anovaSpec,
+  PUBLIC_URL: url({ default: 'http://localhost:3000', desc: 'public base URL, used in the OpenAPI servers list' }),
+  TRUST_PROXY: bool({ default: false, desc: 'trust CF-Connecting-IP for the client address' }),
+  LOG_LEVEL: str({ default: 'info', choices: ['error', 'warn', 'info', 'debug'] as const }),
+};
+
+export const CONFIG_VARIABLES = Object.keys(spec);
+
+/** Thrown with every problem listed, secrets never included. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/**
+ * envalid reporter that throws one ConfigError listing every problem. Our validators for the
+ * secrets never echo the value; envalid's own (port, url, bool) echo only non-secret values.
+ */
+function throwProblems({ errors }: { errors: Partial<Record<string, Error>> }): void {
+  const problems = Object.entries(errors).map(([name, err]) => {
+    if (err instanceof EnvMissingError) return `${name} is required but not set`;
+    const message = err?.message ?? 'is invalid';
+    return /^(must|is) /.test(message) ? `${name} ${message}` : `${name}: ${message}`;
+  });
+  if (problems.length > 0) throw new ConfigError(problems.sort());
+}
+
+export type AnovaConfig = Pick<
+  Config,
+  'anovaToken' | 'anovaWsUrl' | 'anovaDeviceId' | 'offlineAfterMs' | 'pingIntervalMs' | 'commandTimeoutMs'
+>;
+
+/** Only the Anova variables (for `list-devices`, which needs no API key). */
+export function loadAnovaConfig(env: Record<string, string | undefined>): AnovaConfig {
+  const e = cleanEnv(env, anovaSpec, { reporter: throwProblems });
+  return {
+    anovaToken: e.ANOVA_TOKEN,
+    anovaWsUrl: e.ANOVA_WS_URL,
+    anovaDeviceId: e.ANOVA_DEVICE_ID === '' ? null : e.ANOVA_DEVICE_ID,
+    offlineAfterMs: Math.round(e.ANOVA_OFFLINE_AFTER_SECONDS * 1000),
+    pingIntervalMs: Math.round(e.ANOVA_PING_INTERVAL_SECONDS * 1000),
+    commandTimeoutMs: Math.round(e.ANOVA_COMMAND_TIMEOUT_SECONDS * 1000),
+  };
+}
+
+/** Validates an environment (process.env, or a literal object in tests) into a Config. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const e = cleanEnv(env, spec, { reporter: throwProblems });
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    apiKey: e.API_KEY,
+    ...loadAnovaConfig(env),
+    publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/**
+ * The process environment with `.env` from the working directory underneath it: a variable
+ * set in the real environment wins over the file.
+ */
+export function environmentWithDotEnv(path = '.env'): Record<string, string | undefined> {
+  let fromFile: Record<string, string> = {};
+  try {
+    fromFile = parseEnv(readFileSync(path, 'utf8')) as Record<string, string>;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  return { ...fromFile, ...process.env };
+}
