@@ -5,6 +5,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { Frame } from '../anova/protocol';
+import type { Logger } from '../log';
 
 /** Cooker types the simulator can play: a7/a6 speak schema C, a4/a5/pro speak schema B. */
 export type SimCookerType = 'a7' | 'a6' | 'a4' | 'a5' | 'pro';
@@ -43,6 +44,83 @@ export interface SimulatorOptions {
   ambientTempC?: number;
   /** Port for the HTTP control API; undefined/null = none. 0 = any free port. */
   controlPort?: number | null;
+  /** Starting values of the switchable protocol behaviours (see SimBehavior). */
+  behavior?: Partial<SimBehavior>;
+  /** Connection/command/fault lines (never tokens); default silent. */
+  logger?: Logger;
+}
+
+/** The physics knobs (same meaning and defaults as the options of the same names). */
+export interface SimPhysics {
+  heatingRateCPerMin: number;
+  coolingRateCPerMin: number;
+  ambientTempC: number;
+}
+
+/**
+ * Protocol behaviours the research notes mark (L): unknown on the real cloud, so switchable
+ * (anova-protocol.md §6). Defaults are the most likely real behaviour, or the harder one for a client.
+ */
+export interface SimBehavior {
+  /** How an unknown token is refused at connect (revokeToken picks per token). Default 'http401'. */
+  tokenRejection: TokenRejection;
+  /**
+   * Wrong field names or unusable values (cookTimeSeconds, unit "c", no type, a target outside 0-95 °C):
+   * 'ack' = "ok" but no effect (default), 'reject' = non-ok answer.
+   */
+  wrongFields: 'ack' | 'reject';
+  /** A command to an unplugged cooker: 'silent' = no RESPONSE (default), 'error' = non-ok answer. */
+  offlineCommands: 'silent' | 'error';
+  /** An unknown command name: 'silent' = no answer (default), 'error' = non-ok answer. */
+  unknownCommands: 'silent' | 'error';
+  /**
+   * CMD_APC_SET_TARGET_TEMP / CMD_APC_SET_TIMER, not allowed for PATs: 'reject' = non-ok (default, per the docs),
+   * 'ignore' = "ok" but no effect, 'apply' = applied to a running cook ("ok", no effect while idle).
+   */
+  unofficialCommands: 'reject' | 'ignore' | 'apply';
+  /** Real ms between an accepted command and the device applying it (it shows on a later push); default 0. */
+  applyDelayMs: number;
+  /**
+   * More than maxCommands frames within windowMs (real) on one socket: the server closes it with closeCode.
+   * null = off. Default 30 per 60 s, close code 1008.
+   */
+  rateLimit: { maxCommands: number; windowMs: number; closeCode: number } | null;
+  /** The server closes a socket (1001) this many real ms after it opened; null = never (default). New sockets only. */
+  maxConnectionAgeMs: number | null;
+  /** Real ms between pushes for an idle cooker (the "30 s idle, 2 s cooking" preset); null = pushIntervalMs (default). */
+  idlePushIntervalMs: number | null;
+}
+
+/** Connect-sequence quirks (§6 item 8, §5 pitfall 6); all off by default. */
+export interface ConnectQuirks {
+  /** One EVENT_APC_STATE per cooker before the device list. */
+  stateBeforeList: boolean;
+  /** The device list again at the end of the sequence. */
+  duplicateList: boolean;
+  /** An event name no client knows, right after the list. */
+  unknownEvent: boolean;
+}
+
+export interface SimFaults {
+  blackhole: boolean;
+  answerPings: boolean;
+  refuseConnections: boolean;
+  commandAnswer: CommandAnswer;
+  responseDelayMs: number;
+  connectQuirks: ConnectQuirks;
+}
+
+/** Everything GET / of the control API shows (no tokens). */
+export interface SimStatus {
+  url: string;
+  controlUrl: string | null;
+  timeScale: number;
+  pushIntervalMs: number;
+  physics: SimPhysics;
+  connections: number;
+  cookers: SimCookerView[];
+  faults: SimFaults;
+  behavior: SimBehavior;
 }
 
 /** How a bad or revoked token is refused (anova-protocol.md §6 item 3). */
@@ -71,20 +149,24 @@ export interface SimCookerView {
   targetTempC: number | null;
   /** Timer length in seconds (0 = no timer). */
   timerSeconds: number;
-  /** Simulated seconds of timer elapsed. */
+  /** Simulated seconds since the timer started (0 while preheating); keeps counting after done. */
   timerElapsedSeconds: number;
   lowWater: 'ok' | 'warning' | 'empty';
+  /** Display preference set by CMD_APC_SET_TEMPERATURE_UNIT (values stay °C). */
+  displayUnit: 'C' | 'F';
 }
 
 /**
  * Events on SimulatorHandle.events:
  * - 'connection' (connectionId: number)         a client completed the handshake
- * - 'rejected' (reason: string)                 a handshake was refused (bad token)
+ * - 'rejected' (reason: string)                 a handshake was refused (bad token, or refusing connections)
  * - 'disconnect' (connectionId: number)
  * - 'frame' (r: ReceivedFrame)                  any frame received from a client
  * - 'command' (r: ReceivedFrame)                a CMD_* frame received
  * - 'push' ({connectionId, frame})              any frame sent to a client
  * - 'ping' (connectionId: number)               a WebSocket ping arrived
+ *
+ * Methods that take input throw a SimulatorError (errors.ts) on a bad value or an unknown cooker.
  */
 export interface SimulatorHandle {
   /** ws://host:port, without a token. */
@@ -103,6 +185,8 @@ export interface SimulatorHandle {
   cookers(): SimCookerView[];
   /** One cooker; default the first. */
   cooker(cookerId?: string): SimCookerView;
+  /** Settings, faults, cookers and connection count at a glance (no tokens). */
+  status(): SimStatus;
 
   // ---- devices and physics
   addCooker(c: SimCookerConfig): SimCookerView;
@@ -115,6 +199,8 @@ export interface SimulatorHandle {
   /** Forces a raw state string into the next pushes (B: job-status.state, C: state.mode), e.g. 'STOP_COOK'. null clears. */
   forceStateString(cookerId: string | undefined, value: string | null): void;
   setTimeScale(scale: number): void;
+  /** Changes heating/cooling rates or ambient from now on (the past is integrated with the old values). */
+  setPhysics(p: Partial<SimPhysics>): void;
   /** Sends one state push for every plugged cooker to every client now. */
   pushNow(): void;
 
@@ -130,8 +216,10 @@ export interface SimulatorHandle {
   setCommandAnswer(answer: CommandAnswer): void;
   /** Delay before each RESPONSE (real ms); default 0. */
   setResponseDelayMs(ms: number): void;
-  /** Connect-sequence quirks: a state before the list, and/or the list sent twice. */
-  setConnectQuirks(q: { stateBeforeList?: boolean; duplicateList?: boolean; unknownEvent?: boolean }): void;
+  /** Connect-sequence quirks; the fields given replace the current ones, the others stay. */
+  setConnectQuirks(q: Partial<ConnectQuirks>): void;
+  /** Switches the (L) protocol behaviours; the fields given replace the current ones. */
+  setBehavior(b: Partial<SimBehavior>): void;
   revokeToken(token: string, how?: TokenRejection): void;
   acceptToken(token: string): void;
 
