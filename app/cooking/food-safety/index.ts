@@ -1,0 +1,15 @@
+/** Food-safety rules of food-safety.md: classification, tables and the evaluator. */
+export { classifyFood, foodWords, FOOD_KEYWORDS, type FoodCategory } from './classify';
+export { DEFAULT_THICKNESS_MM, POULTRY_TABLE, RED_MEAT_TABLE, type PasteurisationTable, type PasteurisationRow } from './tables';
+export {
+  BLOCKING_RULES,
+  WARNING_RULES,
+  PASTEURISATION_FLOOR_C,
+  checkAbsoluteLimits,
+  evaluateFoodSafety,
+  requiredMinutes,
+  type FoodSafetyInput,
+  type FoodSafetyResult,
+  type FoodSafetyWarning,
+  type RuleId,
+} from './rules';
