@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
-import { bool, cleanEnv, makeValidator, port, str, url, EnvMissingError } from 'envalid';
+import { bool, cleanEnv, makeValidator, str, url, EnvMissingError } from 'envalid';
 
 /** Placeholders shipped in .env.example; refused so nobody runs with them by mistake. */
 export const API_KEY_PLACEHOLDER = 'replace-with-output-of-generate-api-key';
@@ -54,6 +54,13 @@ const wsUrl = makeValidator<string>((value) => {
   return value;
 });
 
+/** 0 asks the OS for a free port (tests, benchmarks). */
+const listenPort = makeValidator<number>((value) => {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n > 65_535) throw new Error('must be a port number from 0 to 65535');
+  return n;
+});
+
 const seconds = (min: number, max: number, def: number, desc: string) =>
   makeValidator<number>((value) => {
     const n = Number(value);
@@ -73,7 +80,7 @@ const anovaSpec = {
 
 /** The envalid spec; its keys are exactly the variables the server reads (documented in .env.example). */
 const spec = {
-  PORT: port({ default: 3000, desc: 'HTTP port' }),
+  PORT: listenPort({ default: 3000, desc: 'HTTP port' }),
   HOST: str({ default: '0.0.0.0', desc: 'HTTP bind address' }),
   API_KEY: apiKey({ desc: 'Bearer key ChatGPT sends' }),
   ...anovaSpec,

@@ -28,11 +28,12 @@ const serializeErrors = winston.format((info) => {
 });
 
 /** Replaces every occurrence of a secret in the serialised line; cheap when none is present. */
-const scrubSecrets = winston.format((info, opts: { secrets: string[] }) => {
+const scrubSecrets = winston.format((info, opts) => {
+  const { secrets } = opts as { secrets: string[] };
   const line = (info as unknown as Record<symbol, unknown>)[MESSAGE];
   if (typeof line !== 'string') return info;
   let out = line;
-  for (const secret of opts.secrets) {
+  for (const secret of secrets) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
   (info as unknown as Record<symbol, unknown>)[MESSAGE] = out;

@@ -1,0 +1,148 @@
+/**
+ * Composition root: config → logger → Anova client → cook service → HTTP server, plus the
+ * process's signals. `startServer` is what tests and the demo call; `serve` is the CLI command.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AnovaClient, type AnovaClientOptions } from './anova/client';
+import { ConfigError, environmentWithDotEnv, loadConfig, type Config } from './config';
+import { CookService } from './cooking/service';
+import { buildOpenApiDocument } from './http/openapi';
+import { createHttpApp } from './http/server';
+import { createLogger, type Logger } from './log';
+import { VERSION } from './version';
+
+/** In-flight requests get this long to finish on shutdown before the cloud socket is closed. */
+const DRAIN_MS = 2_500;
+/** Hard bound: the process is gone well inside Docker's 10 s grace period (and our 5 s promise). */
+const EXIT_DEADLINE_MS = 4_500;
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  client: AnovaClient;
+  service: CookService;
+  logger: Logger;
+  /** Stops accepting, lets in-flight requests finish (bounded), closes the cloud socket. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  clock?: () => number;
+  /** Test knobs for the Anova client (backoff, auth retry...). */
+  client?: Partial<AnovaClientOptions>;
+  confirmWindowMs?: number;
+}
+
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
+  const logger = opts.logger ?? createLogger({ level: config.logLevel, secrets: [config.apiKey, config.anovaToken] });
+  const clock = opts.clock ?? Date.now;
+  const client = new AnovaClient({
+    url: config.anovaWsUrl,
+    token: config.anovaToken,
+    deviceId: config.anovaDeviceId ?? undefined,
+    offlineAfterMs: config.offlineAfterMs,
+    pingIntervalMs: config.pingIntervalMs,
+    commandTimeoutMs: config.commandTimeoutMs,
+    logger,
+    ...opts.client,
+  });
+  const service = new CookService({ cooker: client, clock, confirmWindowMs: opts.confirmWindowMs });
+  const app = createHttpApp({
+    logger,
+    apiKey: config.apiKey,
+    trustProxy: config.trustProxy,
+    service,
+    openApiJson: JSON.stringify(buildOpenApiDocument({ publicUrl: config.publicUrl, version: VERSION })),
+    version: VERSION,
+    cloudConnected: () => client.cloudStatus().state === 'connected',
+    clock,
+  });
+
+  const server = app.listen({ port: config.port, host: config.host });
+  server.keepAliveTimeout = 65_000; // longer than cloudflared's idle pool, so it never reuses a closed socket
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  client.start();
+  const { port } = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  logger.info('server listening', { host: config.host, port, version: VERSION });
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    client,
+    service,
+    logger,
+    close: () => (closing ??= shutdown(server, client, logger)),
+  };
+}
+
+async function shutdown(server: Server, client: AnovaClient, logger: Logger): Promise<void> {
+  logger.info('shutting down');
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const drained = await Promise.race([closed.then(() => true), delay(DRAIN_MS).then(() => false)]);
+  // Closing the client fails any command still waiting (CLOUD_UNREACHABLE), so those requests answer now.
+  await client.close();
+  if (!drained) {
+    await Promise.race([closed, delay(500)]);
+    server.closeAllConnections();
+  }
+  logger.info('shut down');
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** The `serve` command: run until SIGTERM/SIGINT; exit non-zero on bad config or a crash. */
+export async function serve(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(environmentWithDotEnv());
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\nSee .env.example for every variable.\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.logLevel, secrets: [config.apiKey, config.anovaToken] });
+  exitOnCrash(logger);
+  const running = await startServer(config, { logger });
+  onSignals(async () => {
+    await running.close();
+  });
+}
+
+/** Unexpected errors are logged and end the process non-zero; Docker restarts it. */
+export function exitOnCrash(logger: Logger): void {
+  const die = (kind: string) => (err: unknown) => {
+    logger.error(kind, { error: err });
+    setTimeout(() => process.exit(1), 100).unref();
+  };
+  process.on('uncaughtException', die('uncaught exception'));
+  process.on('unhandledRejection', die('unhandled rejection'));
+}
+
+/** SIGTERM/SIGINT run `stop` once, then exit 0; a deadline guarantees the exit. */
+export function onSignals(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = () => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => process.exit(0), EXIT_DEADLINE_MS).unref();
+    stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+}
+

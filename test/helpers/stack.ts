@@ -1,0 +1,71 @@
+/**
+ * The whole product over loopback: the simulator (a real WebSocket server speaking Anova's
+ * protocol) and the real HTTP server on port 0 wired to it, with captured logs.
+ */
+import { loadConfig } from '../../app/config';
+import { startServer, type RunningServer, type StartOptions } from '../../app/main';
+import { startSimulator } from '../../app/simulator/index';
+import type { SimulatorHandle, SimulatorOptions } from '../../app/simulator/types';
+import { captureLogger } from './logs';
+import { http, type HttpRequest, type HttpResponse } from './http';
+import { until } from './events';
+
+export const TEST_API_KEY = 'test-api-key-0123456789abcdefghijklmnopqrstuvwxyz';
+
+export interface Stack {
+  sim: SimulatorHandle;
+  server: RunningServer;
+  logs: ReturnType<typeof captureLogger>;
+  /** Request with the API key. */
+  api(req: HttpRequest): Promise<HttpResponse>;
+  /** Request without any Authorization header unless given. */
+  raw(req: HttpRequest): Promise<HttpResponse>;
+  /** Resolves when the selected cooker is online with a state. */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  sim?: SimulatorOptions;
+  env?: Record<string, string>;
+  start?: StartOptions;
+  /** Wait for the cooker to be online before returning (default true). */
+  waitReady?: boolean;
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const sim = await startSimulator({ pushIntervalMs: 50, heatingRateCPerMin: 600, ...opts.sim });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    API_KEY: TEST_API_KEY,
+    ANOVA_TOKEN: sim.token,
+    ANOVA_WS_URL: sim.url,
+    ANOVA_OFFLINE_AFTER_SECONDS: '2',
+    ANOVA_PING_INTERVAL_SECONDS: '1',
+    ANOVA_COMMAND_TIMEOUT_SECONDS: '2',
+    PUBLIC_URL: 'https://anova.example.com',
+    ...opts.env,
+  });
+  const logs = captureLogger([TEST_API_KEY, sim.token]);
+  const server = await startServer(config, {
+    logger: logs.logger,
+    client: { backoff: { initialMs: 20, maxMs: 200, healthyAfterMs: 1_000 }, authRetryMs: 200 },
+    ...opts.start,
+  });
+  const stack: Stack = {
+    sim,
+    server,
+    logs,
+    api: (req) =>
+      http(server.url, { ...req, headers: { authorization: `Bearer ${TEST_API_KEY}`, ...(req.headers ?? {}) } }),
+    raw: (req) => http(server.url, req),
+    ready: () => until(server.client, 'state', () => server.client.selected()?.online === true),
+    close: async () => {
+      await server.close();
+      await sim.close();
+    },
+  };
+  if (opts.waitReady !== false) await stack.ready();
+  return stack;
+}
