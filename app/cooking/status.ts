@@ -64,7 +64,7 @@ export function buildStatusView(snapshot: CookerSnapshot, record: CookRecord | n
   if (pendingStart) {
     remainingMin = record.timeMinutes;
     elapsedMin = 0;
-    completionAt = now + (heatUpSeconds(current, record.targetTempC) + record.timeMinutes * 60) * 1000;
+    completionAt = now + (heatUpSeconds(device?.currentTempC ?? null, record.targetTempC) + record.timeMinutes * 60) * 1000;
   } else if (device && device.timerTotalSeconds !== null && running) {
     const t = projectTimer(device, now);
     const remaining = state === 'done' ? 0 : (t.remainingSeconds ?? device.timerTotalSeconds);
@@ -72,7 +72,7 @@ export function buildStatusView(snapshot: CookerSnapshot, record: CookRecord | n
     elapsedMin = Math.floor((t.elapsedSeconds ?? 0) / 60);
     if (state === 'cooking') completionAt = now + remaining * 1000;
     if (state === 'preheating') {
-      completionAt = now + (heatUpSeconds(current, target ?? current ?? 0) + remaining) * 1000;
+      completionAt = now + (heatUpSeconds(device.currentTempC, target ?? 0) + remaining) * 1000;
     }
   }
 

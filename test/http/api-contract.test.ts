@@ -2,7 +2,7 @@
  * Every row of api.md, over real HTTP against the real server wired to the simulator.
  */
 import { startStack, TEST_API_KEY, type Stack } from '../helpers/stack';
-import { until, waitForEvent } from '../helpers/events';
+import { until } from '../helpers/events';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const chicken = { temperature_celsius: 65, time_minutes: 90, food_type: 'chicken breast' };
@@ -238,12 +238,8 @@ describe('POST /start-cook', () => {
 });
 
 /** The client marks the cooker offline after ANOVA_OFFLINE_AFTER_SECONDS of silence (2 s here). */
-async function waitForOffline(): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (stack.server.client.selected()?.online !== false) {
-    if (Date.now() > deadline) throw new Error('cooker never went offline');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function waitForOffline(): Promise<void> {
+  return until(stack.server.client, 'online', () => stack.server.client.selected()?.online === false);
 }
 
 describe('GET /status', () => {
