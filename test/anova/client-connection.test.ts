@@ -41,7 +41,7 @@ describe('reconnecting', () => {
     await waitForEvent<CloudStatus>(client, 'status', (s) => s.state === 'reconnecting');
     expect(client.selected()?.online).toBe(false);
     await until(client, 'state', () => client.selected()?.online === true);
-    expect(activeTimeouts()).toBe(timers); // one ping timer at a time, nothing left behind
+    expect(activeTimeouts()).toBeLessThanOrEqual(timers); // nothing left behind (a sim or healthy-period timer may have ended meanwhile)
 
     expect(states).toEqual(['connected', 'reconnecting', 'connected']);
     expect(sim.connectionCount()).toBe(1);
