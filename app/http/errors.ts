@@ -1,13 +1,14 @@
 /**
- * The one table that turns typed errors (from the edge, the cooking domain and the Anova
- * adapter) into an HTTP status and a message a chat assistant can repeat to a person.
+ * Turns typed errors (from the edge, the cooking domain and the Anova adapter) into an HTTP
+ * response. Statuses come from the one code table in cooking/schema.ts (also the OpenAPI
+ * document's); messages are written for a chat assistant to repeat to a person.
  */
 import { AnovaError, type AnovaErrorCode } from '../anova/errors';
 import { CookError } from '../cooking/errors';
+import { API_ERROR_CODES } from '../cooking/schema';
 
 /** Errors raised by the HTTP edge itself. */
 export type EdgeErrorCode =
-  | 'MISSING_BODY'
   | 'INVALID_JSON'
   | 'UNAUTHORIZED'
   | 'NOT_FOUND'
@@ -28,45 +29,17 @@ export class EdgeError extends Error {
   }
 }
 
-const EDGE_STATUS: Record<EdgeErrorCode, number> = {
-  MISSING_BODY: 400,
-  INVALID_JSON: 400,
-  UNAUTHORIZED: 401,
-  NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
-  PAYLOAD_TOO_LARGE: 413,
-  RATE_LIMITED: 429,
-  INTERNAL_ERROR: 500,
+/** What to tell a person when the Anova side fails (the adapter's own messages are for logs). */
+const ANOVA_MESSAGES: Record<AnovaErrorCode, string> = {
+  ANOVA_AUTH_FAILED:
+    "Anova's cloud rejected this server's access token. Create a new Personal Access Token in the Anova Oven app (More → Developer → Personal Access Tokens) and put it in ANOVA_TOKEN on the server.",
+  ANOVA_API_ERROR: "Anova's cloud refused the command. Check the cooker in the Anova app, then try again.",
+  DEVICE_OFFLINE:
+    "The cooker can't be reached right now: it is offline or not on the Anova account, or the server's link to Anova's cloud is down and reconnecting. Check that the cooker is plugged in and on Wi-Fi, then try again in a minute.",
+  CLOUD_UNREACHABLE: "The server cannot reach Anova's cloud right now and is reconnecting on its own. Try again in a minute.",
+  TIMEOUT:
+    "Anova's cloud did not answer in time, so it is not certain whether the cooker got the command. Check the status before trying again.",
 };
-
-const ANOVA: Record<AnovaErrorCode, { status: number; message: string }> = {
-  ANOVA_AUTH_FAILED: {
-    status: 502,
-    message:
-      "Anova's cloud rejected this server's access token. Create a new Personal Access Token in the Anova Oven app (More → Developer → Personal Access Tokens) and put it in ANOVA_TOKEN on the server.",
-  },
-  ANOVA_API_ERROR: {
-    status: 502,
-    message: "Anova's cloud refused the command. Check the cooker in the Anova app, then try again.",
-  },
-  DEVICE_OFFLINE: {
-    status: 503,
-    message:
-      "The cooker can't be reached right now: it is offline or not on the Anova account, or the server's link to Anova's cloud is down and reconnecting. Check that the cooker is plugged in and on Wi-Fi, then try again in a minute.",
-  },
-  CLOUD_UNREACHABLE: {
-    status: 503,
-    message: "The server cannot reach Anova's cloud right now and is reconnecting on its own. Try again in a minute.",
-  },
-  TIMEOUT: {
-    status: 504,
-    message:
-      "Anova's cloud did not answer in time, so it is not certain whether the cooker got the command. Check the status before trying again.",
-  },
-};
-
-/** Cooking-domain codes that are not 400s. */
-const COOK_STATUS: Record<string, number> = { DEVICE_BUSY: 409, NO_ACTIVE_COOK: 409 };
 
 export interface ErrorResponse {
   status: number;
@@ -79,7 +52,7 @@ export interface ErrorResponse {
 export function toErrorResponse(err: unknown): ErrorResponse {
   if (err instanceof EdgeError) {
     return {
-      status: EDGE_STATUS[err.code],
+      status: API_ERROR_CODES[err.code].status,
       body: { error: err.code, message: err.publicMessage, ...err.extra },
       headers: err.headers,
       unexpected: err.code === 'INTERNAL_ERROR',
@@ -87,15 +60,19 @@ export function toErrorResponse(err: unknown): ErrorResponse {
   }
   if (err instanceof CookError) {
     return {
-      status: COOK_STATUS[err.code] ?? 400,
+      status: API_ERROR_CODES[err.code].status,
       body: { error: err.code, message: err.publicMessage },
       headers: {},
       unexpected: false,
     };
   }
   if (err instanceof AnovaError) {
-    const { status, message } = ANOVA[err.code];
-    return { status, body: { error: err.code, message }, headers: {}, unexpected: false };
+    return {
+      status: API_ERROR_CODES[err.code].status,
+      body: { error: err.code, message: ANOVA_MESSAGES[err.code] },
+      headers: {},
+      unexpected: false,
+    };
   }
   return {
     status: 500,
