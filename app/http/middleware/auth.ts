@@ -28,7 +28,7 @@ export interface AuthOptions {
 
 export function bearerAuth(opts: AuthOptions): Middleware {
   const expected = digest(opts.apiKey);
-  const failures = new RateLimiter({ limit: opts.failuresPerMinute ?? 10, clock: opts.clock, maxClients: 5_000 });
+  const failures = new RateLimiter({ limit: opts.failuresPerMinute ?? 10, clock: opts.clock });
   return async (ctx, next) => {
     const client = opts.client(ctx);
     const wait = failures.peek(client);

@@ -14,7 +14,11 @@ export interface RateLimiterOptions {
   /** Requests per minute per client. */
   limit: number;
   clock?: () => number;
-  /** Most clients remembered; the least recently seen are forgotten first (bounds memory). */
+  /**
+   * Most clients remembered; the least recently seen are forgotten first. Behind cloudflared the
+   * real callers are a handful (ChatGPT's egress, a monitor, you), so 1,000 bounds memory without
+   * forgetting anyone who matters.
+   */
   maxClients?: number;
 }
 
@@ -29,7 +33,7 @@ export class RateLimiter {
     this.limit = opts.limit;
     this.perMs = opts.limit / 60_000;
     this.clock = opts.clock ?? Date.now;
-    this.maxClients = opts.maxClients ?? 10_000;
+    this.maxClients = opts.maxClients ?? 1_000;
   }
 
   /** Takes a token; returns 0 when allowed, else the whole seconds to wait. */

@@ -1,0 +1,372 @@
+/**
+ * Resilience: bad-input fuzzing of POST /start-cook. A few thousand generated bodies (every JSON
+ * type, huge and tiny numbers, NaN/Infinity spellings, numeric strings, unicode, control
+ * characters, nesting, duplicate keys, long strings, raw invalid JSON, invalid UTF-8, bodies at
+ * the size limit) go through the real server to the simulator. The oracle is
+ * parseStartCookBody itself, fed exactly what the body parser would see:
+ *   - every answer is the oracle's: its 400 code, 413 over 16 KiB, or 200 for a safe cook;
+ *   - never a 500;
+ *   - a CMD_APC_START reaches the cooker for every 200 and for nothing else, carrying the
+ *     oracle's temperature and time: no unsafe cook is ever started.
+ * Seeded: the seed is printed, and FUZZ_SEED=<seed> (FUZZ_COUNT=<n>) replays a run.
+ */
+import { request } from 'node:http';
+import { CookError } from '../../app/cooking/errors';
+import { parseStartCookBody, type CookRequest } from '../../app/cooking/request';
+import { MAX_BODY_BYTES } from '../../app/http/middleware/json-body';
+import type { ReceivedFrame } from '../../app/simulator/types';
+import { startStack, TEST_API_KEY, type Stack } from '../helpers/stack';
+import { until } from '../helpers/events';
+
+const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) >>> 0 : (Math.random() * 2 ** 32) >>> 0;
+const COUNT = Number(process.env.FUZZ_COUNT ?? 2_500);
+/** Enough accepted cooks for the "never an unsafe START" claim to mean something. */
+const MIN_ACCEPTED = Math.floor(COUNT / 20);
+
+// ------------------------------------------------------------------------------- generator
+
+/** mulberry32: tiny, fast, and the same sequence for the same seed everywhere. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+class Gen {
+  constructor(readonly next: () => number) {}
+  float(lo: number, hi: number): number {
+    return lo + this.next() * (hi - lo);
+  }
+  int(lo: number, hi: number): number {
+    return Math.floor(this.float(lo, hi + 1));
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+  pick<T>(list: readonly T[]): T {
+    return list[Math.floor(this.next() * list.length)];
+  }
+  /** A decimal with 0..maxDecimals digits after the point, as JSON shows it. */
+  decimal(lo: number, hi: number, maxDecimals = 2): string {
+    return String(Number(this.float(lo, hi).toFixed(this.int(0, maxDecimals))));
+  }
+}
+
+const json = (v: unknown) => JSON.stringify(v);
+
+/** Values of the wrong kind (JSON text), for any field. */
+const WRONG_TYPES = [
+  'null', 'true', 'false', '[]', '[65]', '{}', '{"value":65}', '[[[[[[[[[[[[[[[[65]]]]]]]]]]]]]]]]',
+  json('NaN'), json('Infinity'), json('-Infinity'), json('nan'), json('inf'), json('1e2'), json('0x41'), json('65,5'),
+  json(''), json('   '), json('hot'), json('６５'), json('65°C'), json('sixty-five'), json('1_000'), json('0b101'),
+  '"\\u0036\\u0035"', // "65" spelled with escapes: a valid numeric string
+  json('9'.repeat(400)), json('-' + '9'.repeat(400)), json('.'), json('+'), json('-'), json('65.5.5'), json('--65'),
+  '1e308', '-1e308', '1e400', '-1e400', '1e-400', '5e-324', '-0', '0', '1.7976931348623157e308',
+  '123456789012345678901234567890', '9007199254740993', '0.1e1', '6.5e1', '65E0', '6500e-2',
+];
+
+/** Number spellings that are not JSON at all: the whole body becomes INVALID_JSON. */
+const NOT_JSON = ['NaN', 'Infinity', '-Infinity', '+65', '065', '.5', '65.', '0x41', "'65'", '65f', 'undefined', '1_000'];
+
+const TEMPERATURE_EDGES = [
+  39.94, 39.95, 40, 40.04, 54.94, 54.949999999999996, 54.95, 55, 56.94, 56.95, 57, 59.94, 59.95, 60, 94.99, 95, 95.04, 95.05, 95.1,
+];
+const TIME_EDGES = [0, 0.5, 0.99, 1, 1.9, 2, 59, 60, 240, 241, 5999, 5999.99, 6000, -1, -0.5];
+const THICKNESS_EDGES = [0, 4.99, 5, 5.01, 25, 50, 99.99, 100, 100.01, 150, -5];
+
+const FOODS = [
+  'chicken breast', 'Chicken Thighs', 'turkey', 'duck breast', 'ground beef', 'minced pork', 'ground turkey',
+  'burger patties', 'pork sausage', 'beef steak', 'ribeye', 'lamb chops', 'pork belly', 'salmon', 'cod fillet',
+  'tuna', 'eggs', 'duck egg', 'carrots', 'potatoes', 'asparagus', 'crème brûlée', 'yogurt', 'chickpeas',
+  'chicken of the woods', 'steak and eggs', 'mystery meat', 'something', 'Hähnchenbrust', '鶏むね肉', 'دجاج',
+  'breast', 'wings', '🍗 chicken', 'chicken 🐔'.repeat(3), '  salmon  ', '',
+];
+
+function temperatureText(g: Gen): string {
+  const r = g.next();
+  if (r < 0.55) return g.decimal(54, 92);
+  if (r < 0.65) return json(g.pick(TEMPERATURE_EDGES));
+  if (r < 0.75) return json(g.pick(['', ' ', '+']) + g.decimal(38, 97) + g.pick(['', ' ', '.0']));
+  if (r < 0.82) return g.decimal(-50, 300, 3);
+  return g.pick(WRONG_TYPES);
+}
+
+function timeText(g: Gen): string {
+  const r = g.next();
+  if (r < 0.55) return String(g.pick([g.int(30, 240), g.int(60, 600), g.int(1, 5999)]));
+  if (r < 0.65) return json(g.pick(TIME_EDGES));
+  if (r < 0.72) return g.decimal(0, 700, 2);
+  if (r < 0.8) return json(String(g.int(1, 900)) + g.pick(['', '.5', ' ']));
+  return g.pick(WRONG_TYPES);
+}
+
+function foodText(g: Gen): string {
+  const r = g.next();
+  if (r < 0.7) return json(g.pick(FOODS));
+  if (r < 0.75) return json('x'.repeat(g.pick([99, 100, 101, 5_000])));
+  if (r < 0.78) return json('🍗'.repeat(g.pick([100, 101]))); // code points, not UTF-16 units
+  if (r < 0.83) return json(`chicken${g.pick(['\u0000', '\n', '\t', '\u007f', '\u0085', '\u009f', '\r\n'])}breast`);
+  if (r < 0.86) return json(`${g.pick(FOODS)}${String.fromCharCode(0xd800 + g.int(0, 0x7ff))}`); // lone surrogate
+  if (r < 0.9) return json(g.pick(['\u200b', '\u00a0chicken', 'chicken\u2028breast', 'ﬁsh', 'ｃｈｉｃｋｅｎ']));
+  return g.pick(WRONG_TYPES);
+}
+
+function thicknessText(g: Gen): string {
+  const r = g.next();
+  if (r < 0.5) return g.decimal(5, 100, 1);
+  if (r < 0.7) return json(g.pick(THICKNESS_EDGES));
+  if (r < 0.78) return json(g.decimal(5, 100, 1));
+  return g.pick(WRONG_TYPES);
+}
+
+/** A JSON object text from key/value-text pairs (keys may repeat: the last one wins in JSON.parse). */
+function objectText(pairs: Array<[string, string]>, g: Gen): string {
+  const space = () => g.pick(['', '', ' ', '\n  ', '\t']);
+  return `{${pairs.map(([k, v]) => `${space()}${json(k)}${space()}:${space()}${v}`).join(',')}${space()}}`;
+}
+
+/** A mostly well-formed start-cook body, with each field present, absent or strange. */
+function structuredBody(g: Gen): string {
+  const pairs: Array<[string, string]> = [];
+  if (g.chance(0.95)) pairs.push(['temperature_celsius', temperatureText(g)]);
+  if (g.chance(0.95)) pairs.push(['time_minutes', timeText(g)]);
+  if (g.chance(0.6)) pairs.push(['food_type', foodText(g)]);
+  if (g.chance(0.35)) pairs.push(['thickness_mm', thicknessText(g)]);
+  if (g.chance(0.15)) {
+    // Duplicate keys, before or after the first: JSON.parse keeps the last.
+    const key = g.pick(['temperature_celsius', 'time_minutes', 'food_type', 'thickness_mm']);
+    const value = key === 'temperature_celsius' ? temperatureText(g) : key === 'time_minutes' ? timeText(g) : key === 'food_type' ? foodText(g) : thicknessText(g);
+    pairs.splice(g.int(0, pairs.length), 0, [key, value]);
+  }
+  if (g.chance(0.2)) {
+    pairs.push(
+      g.pick<[string, string]>([
+        ['__proto__', '{"temperature_celsius": 40, "time_minutes": 1}'],
+        ['constructor', '{"prototype": {"temperature_celsius": 40}}'],
+        ['Temperature_Celsius', '30'],
+        ['temperature_celsius ', '30'],
+        ['temperature_fahrenheit', '150'],
+        ['unit', '"F"'],
+        ['timer', '1'],
+        ['extra', json('z'.repeat(g.int(0, 3_000)))],
+        ['nested', '{"a":{"b":{"c":{"d":[1,2,{"e":null}]}}}}'],
+      ]),
+    );
+  }
+  for (let i = pairs.length - 1; i > 0; i--) {
+    const j = g.int(0, i);
+    [pairs[i], pairs[j]] = [pairs[j], pairs[i]];
+  }
+  return objectText(pairs, g);
+}
+
+/** Bodies that are not a start-cook object at all, or not JSON. */
+function rawBody(g: Gen): string | Buffer {
+  const good = () => structuredBody(g);
+  switch (g.int(0, 10)) {
+    case 0:
+      return g.pick(['', ' ', '\n\t ', '\u00a0']);
+    case 1:
+      return g.pick(['[]', '[{"temperature_celsius":65,"time_minutes":90}]', '"text"', '65', 'null', 'true', '{}', '{"cook":{"temperature_celsius":65,"time_minutes":90}}']);
+    case 2: {
+      const text = good(); // truncated anywhere
+      return text.slice(0, g.int(0, text.length - 1));
+    }
+    case 3:
+      return objectText([['temperature_celsius', g.pick(NOT_JSON)], ['time_minutes', '90']], g);
+    case 4:
+      return objectText([['temperature_celsius', '65'], ['time_minutes', g.pick(NOT_JSON)]], g);
+    case 5:
+      return g.pick([
+        "{'temperature_celsius': 65, 'time_minutes': 90}",
+        '{temperature_celsius: 65, time_minutes: 90}',
+        '{"temperature_celsius": 65, "time_minutes": 90,}',
+        '{"temperature_celsius": 65 /* hot */, "time_minutes": 90}',
+        '{"temperature_celsius": 65, "time_minutes": 90}}',
+        '{"temperature_celsius": 65, "time_minutes": 90} {"x":1}',
+        '{"temperature_celsius": 65 "time_minutes": 90}',
+        '{"temperature_celsius": "65, "time_minutes": 90}',
+        '{"food_type": "chicken\u0001", "temperature_celsius": 65, "time_minutes": 90}', // raw control char: not JSON
+      ]);
+    case 6: {
+      // Right at the size limit: one byte under, at, and over.
+      const base = '{"temperature_celsius": 65, "time_minutes": 90, "food_type": "carrots", "pad": ""}';
+      const target = MAX_BODY_BYTES + g.int(-1, 1);
+      return base.replace('"pad": ""', `"pad": "${'p'.repeat(target - Buffer.byteLength(base))}"`);
+    }
+    case 7:
+      return good() + ' '.repeat(g.pick([0, 1, MAX_BODY_BYTES])); // whitespace counts toward the limit
+    case 8: {
+      // Invalid UTF-8 inside a string: the parser sees U+FFFD.
+      const [head, tail] = ['{"temperature_celsius": 65, "time_minutes": 90, "food_type": "carr', 'ots"}'];
+      const junk = Buffer.from(g.pick([[0xc3], [0xff], [0xed, 0xa0, 0x80], [0xf0, 0x9f, 0x8d], [0x80, 0x80]]));
+      return Buffer.concat([Buffer.from(head), junk, Buffer.from(tail)]);
+    }
+    case 9: {
+      const depth = g.int(10, 3_000); // deep nesting, well under the size limit
+      return `{"temperature_celsius": 65, "time_minutes": 90, "deep": ${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    }
+    default:
+      return `${good()}\u0000`;
+  }
+}
+
+function generateBody(g: Gen): Buffer {
+  const body = g.chance(0.85) ? structuredBody(g) : rawBody(g);
+  return typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+}
+
+// ------------------------------------------------------------------------------- oracle
+
+type Expectation = { status: 200; cook: CookRequest } | { status: 400 | 413; error: string };
+
+/** What the server must answer, from the bytes alone (mirrors the JSON body reader, then the validator). */
+function expectedAnswer(bytes: Buffer): Expectation {
+  if (bytes.length > MAX_BODY_BYTES) return { status: 413, error: 'PAYLOAD_TOO_LARGE' };
+  const text = bytes.toString('utf8');
+  let parsed: unknown = '';
+  if (text !== '') {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return { status: 400, error: 'INVALID_JSON' };
+    }
+  }
+  try {
+    return { status: 200, cook: parseStartCookBody(parsed, text.trim() !== '') };
+  } catch (err) {
+    if (err instanceof CookError) return { status: 400, error: err.code };
+    throw err;
+  }
+}
+
+// ------------------------------------------------------------------------------- the run
+
+let stack: Stack;
+let ip = 0;
+const nextClient = () => `10.26.${(++ip >> 8) & 255}.${ip & 255}`;
+
+beforeAll(async () => {
+  stack = await startStack({
+    // Hundreds of start/stop pairs: the simulated cloud's own command rate limit would cut the socket.
+    sim: { behavior: { rateLimit: null } },
+    env: { TRUST_PROXY: 'true' },
+  });
+});
+afterAll(async () => {
+  await stack.close();
+});
+
+/** POST /start-cook with exactly these bytes (the shared helper would re-encode them). */
+function postRaw(bytes: Buffer): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${stack.server.url}/start-cook`,
+      {
+        method: 'POST',
+        agent: false,
+        headers: {
+          authorization: `Bearer ${TEST_API_KEY}`,
+          'content-type': 'application/json',
+          'content-length': String(bytes.length),
+          'cf-connecting-ip': nextClient(),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            body = text;
+          }
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(bytes);
+  });
+}
+
+test(`fuzzed start-cook bodies (seed ${SEED}): the oracle's answer every time, and no unsafe START ever reaches the cooker`, async () => {
+  console.log(`start-cook fuzz: FUZZ_SEED=${SEED} FUZZ_COUNT=${COUNT}`);
+  const g = new Gen(mulberry32(SEED));
+  const starts: ReceivedFrame[] = [];
+  const onCommand = (r: ReceivedFrame) => {
+    if (r.frame.command === 'CMD_APC_START') starts.push(r);
+  };
+  stack.sim.events.on('command', onCommand);
+
+  const mismatches: unknown[] = [];
+  const tally: Record<string, number> = {};
+  let accepted = 0;
+  try {
+    for (let i = 0; i < COUNT; i++) {
+      const bytes = generateBody(g);
+      const expected = expectedAnswer(bytes);
+      const startsBefore = starts.length;
+      const res = await postRaw(bytes);
+      const sent = starts.slice(startsBefore);
+      const key = `${res.status} ${res.body?.error ?? ''}`.trim();
+      tally[key] = (tally[key] ?? 0) + 1;
+
+      const problem = judge(expected, res, sent);
+      if (problem) {
+        mismatches.push({ seed: SEED, index: i, body: bytes.toString('utf8').slice(0, 300), problem });
+        if (mismatches.length >= 10) break;
+      }
+      if (res.status === 200) {
+        accepted++;
+        const stop = await stack.api({ method: 'POST', path: '/stop-cook', headers: { 'cf-connecting-ip': nextClient() } });
+        expect(stop.status).toBe(200);
+        await until(stack.server.client, 'state', () => stack.server.client.selected()?.state?.mode === 'idle');
+      }
+    }
+  } finally {
+    stack.sim.events.off('command', onCommand);
+  }
+  console.log(`answers: ${JSON.stringify(tally)}`);
+
+  expect(mismatches).toEqual([]);
+  expect(tally['500 INTERNAL_ERROR'] ?? 0).toBe(0);
+  expect(accepted).toBeGreaterThanOrEqual(MIN_ACCEPTED);
+  expect(starts).toHaveLength(accepted); // one START per 200, none for anything else
+  expect(stack.logs.records().filter((r) => r.message === 'request failed')).toEqual([]);
+}, 60_000); // a few seconds normally; the guard leaves room for a loaded machine or --detectOpenHandles
+
+/** Null when the answer and the frames are what the oracle says; else what went wrong. */
+function judge(expected: Expectation, res: { status: number; body: any }, sent: ReceivedFrame[]): string | null {
+  if (expected.status !== 200) {
+    if (sent.length > 0) return `START sent for a refused body: ${JSON.stringify(sent.map((s) => s.frame.payload))}`;
+    if (res.status !== expected.status || res.body?.error !== expected.error) {
+      return `expected ${expected.status} ${expected.error}, got ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
+    }
+    if (typeof res.body?.message !== 'string' || res.body.message === '') return 'error without a message';
+    return null;
+  }
+  const { cook } = expected;
+  if (res.status !== 200) return `expected 200 (${cook.temperatureC} °C, ${cook.timeMinutes} min), got ${res.status} ${res.body?.error}`;
+  if (sent.length !== 1) return `expected one START, got ${sent.length}`;
+  const payload = sent[0].frame.payload as Record<string, unknown>;
+  if (payload.targetTemperature !== cook.temperatureC || payload.timer !== cook.timeMinutes * 60 || payload.unit !== 'C') {
+    return `START ${JSON.stringify(payload)} does not match the validated ${cook.temperatureC} °C / ${cook.timeMinutes} min`;
+  }
+  if (res.body.target_temp_celsius !== cook.temperatureC || res.body.time_minutes !== cook.timeMinutes) {
+    return `200 body ${JSON.stringify(res.body)} does not match the validated request`;
+  }
+  const warnings = (res.body.warnings as Array<{ code: string }>).map((w) => w.code);
+  if (JSON.stringify(warnings) !== JSON.stringify(cook.warnings.map((w) => w.code))) {
+    return `warnings ${JSON.stringify(warnings)} differ from the validator's`;
+  }
+  return null;
+}
