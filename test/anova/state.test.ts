@@ -6,6 +6,7 @@ import {
 } from '../../app/anova/state';
 import type { CookerAlert, CookerMode, DeviceState, ParseResult, StateSchema } from '../../app/anova/types';
 import * as F from '../fixtures/anova-states';
+import { mulberry32 } from '../helpers/random';
 import { ALL_STATE_FIXTURES, OBSERVED_AT, REQUEST_IDS, variant, type ApcStatePayload } from '../fixtures/anova-states';
 
 // ---------------------------------------------------------------------------------------------
@@ -1075,13 +1076,3 @@ function replaced(root: unknown, path: Path, replacement: unknown): unknown {
   return copy;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

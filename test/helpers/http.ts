@@ -12,7 +12,7 @@ export interface HttpRequest {
   method?: string;
   path: string;
   headers?: Record<string, string>;
-  /** A string is sent as is; anything else is JSON-encoded. */
+  /** A string or Buffer is sent as is; anything else is JSON-encoded. */
   body?: unknown;
 }
 
@@ -20,7 +20,11 @@ export interface HttpRequest {
 export function http(baseUrl: string, req: HttpRequest): Promise<HttpResponse> {
   const url = new URL(req.path, baseUrl);
   const payload =
-    req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+    req.body === undefined
+      ? undefined
+      : typeof req.body === 'string' || Buffer.isBuffer(req.body)
+        ? req.body
+        : JSON.stringify(req.body);
   const headers: Record<string, string> = { ...(req.headers ?? {}) };
   if (payload !== undefined) {
     headers['content-length'] = String(Buffer.byteLength(payload));

@@ -4,9 +4,8 @@
  * leave nothing behind: no socket, timer or listener more than before, and a stable heap.
  */
 import { createHook } from 'node:async_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { CloudStatus } from '../../app/anova/types';
+import { heapUsedAfterGc } from '../helpers/memory';
 import { startStack, type Stack } from '../helpers/stack';
 import { waitForEvent } from '../helpers/events';
 
@@ -18,16 +17,6 @@ let stack: Stack;
 let ip = 0;
 const client = () => ({ 'cf-connecting-ip': `10.22.${Math.floor(++ip / 250)}.${ip % 250}` });
 
-/** A real gc() without starting jest with --expose-gc, obtained the way jest-leak-detector does. */
-const gc = (() => {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-})();
-
-function heapUsedAfterGc(): number {
-  gc();
-  return process.memoryUsage().heapUsed;
-}
 
 /**
  * Handles keeping this process alive, by kind (TCPSocketWrap, TCPServerWrap, ...). Timers and

@@ -4,10 +4,9 @@
  * documented one (never a 500), rate limits must keep working, nothing may be started twice,
  * memory must stay bounded, and the server must come out of it serving the truth.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { CloudStatus } from '../../app/anova/types';
 import { RATE_LIMITS } from '../../app/http/routes';
+import { heapUsedAfterGc } from '../helpers/memory';
 import { startStack, type Stack } from '../helpers/stack';
 import { waitForEvent } from '../helpers/events';
 import type { HttpResponse } from '../helpers/http';
@@ -49,16 +48,6 @@ interface Outcome {
 
 let stack: Stack;
 
-/** A real gc() without starting jest with --expose-gc, obtained the way jest-leak-detector does. */
-const gc = (() => {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-})();
-
-function heapUsedAfterGc(): number {
-  gc();
-  return process.memoryUsage().heapUsed;
-}
 
 /** Captured log lines live in this heap: check them, then drop them before measuring memory. */
 function drainLogs(): void {

@@ -10,13 +10,14 @@
  *     oracle's temperature and time: no unsafe cook is ever started.
  * Seeded: the seed is printed, and FUZZ_SEED=<seed> (FUZZ_COUNT=<n>) replays a run.
  */
-import { request } from 'node:http';
 import { CookError } from '../../app/cooking/errors';
 import { parseStartCookBody, type CookRequest } from '../../app/cooking/request';
 import { MAX_BODY_BYTES } from '../../app/http/middleware/json-body';
 import type { ReceivedFrame } from '../../app/simulator/types';
 import { startStack, TEST_API_KEY, type Stack } from '../helpers/stack';
 import { until } from '../helpers/events';
+import { http } from '../helpers/http';
+import { mulberry32 } from '../helpers/random';
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) >>> 0 : (Math.random() * 2 ** 32) >>> 0;
 const COUNT = Number(process.env.FUZZ_COUNT ?? 2_500);
@@ -25,17 +26,6 @@ const MIN_ACCEPTED = Math.floor(COUNT / 20);
 
 // ------------------------------------------------------------------------------- generator
 
-/** mulberry32: tiny, fast, and the same sequence for the same seed everywhere. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   constructor(readonly next: () => number) {}
@@ -262,40 +252,15 @@ afterAll(async () => {
   await stack.close();
 });
 
-/** POST /start-cook with exactly these bytes (the shared helper would re-encode them). */
-function postRaw(bytes: Buffer): Promise<{ status: number; body: any }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${stack.server.url}/start-cook`,
-      {
-        method: 'POST',
-        agent: false,
-        headers: {
-          authorization: `Bearer ${TEST_API_KEY}`,
-          'content-type': 'application/json',
-          'content-length': String(bytes.length),
-          'cf-connecting-ip': nextClient(),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            body = text;
-          }
-          resolve({ status: res.statusCode ?? 0, body });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(bytes);
+/** POST /start-cook with exactly these bytes. */
+async function postRaw(bytes: Buffer): Promise<{ status: number; body: any }> {
+  const res = await http(stack.server.url, {
+    method: 'POST',
+    path: '/start-cook',
+    headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json', 'cf-connecting-ip': nextClient() },
+    body: bytes,
   });
+  return { status: res.status, body: res.body ?? res.text };
 }
 
 test(`fuzzed start-cook bodies (seed ${SEED}): the oracle's answer every time, and no unsafe START ever reaches the cooker`, async () => {
