@@ -69,7 +69,9 @@ export class CookService {
     this.clock = opts.clock ?? Date.now;
     this.newId = opts.newId ?? (() => crypto.randomUUID());
     this.confirmWindowMs = opts.confirmWindowMs ?? 15_000;
-    opts.cooker.onState((state) => this.reconcile(state));
+    opts.cooker.onState((state) => {
+      if (this.record && state.cookerId === this.cooker.selected()?.info.cookerId) this.follow(state);
+    });
   }
 
   /** The current status, served from pushed state (no cloud round trip). */
@@ -159,7 +161,7 @@ export class CookService {
   }
 
   private reconcileLazily(snapshot: CookerSnapshot): void {
-    if (snapshot.state) this.reconcile(snapshot.state);
+    if (snapshot.state) this.follow(snapshot.state);
     // An acked start the device never showed, or an unanswered one, stops blocking after the window.
     const rec = this.record;
     if (rec && rec.phase !== 'sending' && !rec.seenOnDevice && this.clock() - rec.since > this.confirmWindowMs) {
@@ -168,11 +170,10 @@ export class CookService {
     }
   }
 
-  /** Follows the device: confirms our cook when it shows up, forgets it once the cooker is idle again. */
-  private reconcile(state: DeviceState): void {
+  /** Follows the selected cooker: confirms our cook when it shows up, forgets it once idle again. */
+  private follow(state: DeviceState): void {
     const rec = this.record;
-    const selected = this.cooker.selected();
-    if (!rec || rec.phase === 'sending' || !selected || selected.info.cookerId !== state.cookerId) return;
+    if (!rec || rec.phase === 'sending') return;
     if (ACTIVE_MODES.has(state.mode)) {
       rec.seenOnDevice = true;
       return;
