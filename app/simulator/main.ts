@@ -167,7 +167,7 @@ function banner(sim: SimulatorHandle, config: SimulatorEnvConfig): string {
     `  Time           ${config.timeScale}x real time, a state push every ${config.pushIntervalMs} ms`,
     '',
     'Point the server at it:',
-    `  ANOVA_WS_URL=${sim.url} ANOVA_TOKEN=${sim.token} npm start`,
+    `  API_KEY=<any 32+ characters> ANOVA_WS_URL=${sim.url} ANOVA_TOKEN=${sim.token} npm start`,
   ];
   if (control) {
     const id = encodeURIComponent(sim.cookers()[0]?.cookerId ?? '<cookerId>');
