@@ -3,7 +3,8 @@
  * and SIGTERM with a request in flight. Needs `npm run build` (npm test does it first).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startSimulator } from '../../app/simulator/index';
@@ -23,8 +24,8 @@ interface Proc {
   waitForLog(message: string): Promise<Record<string, any>>;
 }
 
-function run(args: string[], env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, [CLI, ...args], {
+function run(args: string[], env: Record<string, string>, nodeArgs: string[] = []): Proc {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
     cwd: __dirname, // no .env here
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -123,6 +124,20 @@ test('SIGTERM while a start-cook is in flight: the request is answered and the p
   if (res.status === 503) expect(res.body.error).toBe('CLOUD_UNREACHABLE');
   expect(p.lines.join('\n')).not.toContain(KEY);
   expect(p.lines.join('\n')).not.toContain(sim.token);
+});
+
+test('an uncaught error is logged with its stack and ends the process non-zero (Docker restarts it)', async () => {
+  // A preload that throws from a timer once the server runs: the crash a bug would cause.
+  const dir = mkdtempSync(join(tmpdir(), 'anova-crash-'));
+  const preload = join(dir, 'crash.js');
+  writeFileSync(preload, "setTimeout(() => { throw new Error('deliberate crash for the test'); }, 300);\n");
+  const p = run(['serve'], serverEnv(), ['-r', preload]);
+  await p.waitForLog('server listening');
+  const exit = await p.exited;
+  expect(exit.code).toBe(1);
+  const crash = p.lines.map((l) => { try { return JSON.parse(l); } catch { return null; } }).find((r) => r?.message === 'uncaught exception');
+  expect(crash).toMatchObject({ level: 'error', error: { message: 'deliberate crash for the test' } });
+  expect(crash.error.stack).toContain('crash.js');
 });
 
 test('SIGINT when idle: exits 0 promptly', async () => {
