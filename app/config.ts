@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
+import { DEFAULT_ANOVA_WS_URL } from './anova/protocol';
 import { bool, cleanEnv, makeValidator, str, url, EnvMissingError } from 'envalid';
 
 /** Placeholders shipped in .env.example; refused so nobody runs with them by mistake. */
@@ -71,7 +72,7 @@ const seconds = (min: number, max: number, def: number, desc: string) =>
 /** What talking to Anova's cloud needs (also all that `list-devices` needs). */
 const anovaSpec = {
   ANOVA_TOKEN: anovaToken({ desc: 'Anova Personal Access Token' }),
-  ANOVA_WS_URL: wsUrl({ default: 'wss://devices.anovaculinary.io', desc: "Anova cloud WebSocket URL" }),
+  ANOVA_WS_URL: wsUrl({ default: DEFAULT_ANOVA_WS_URL, desc: "Anova cloud WebSocket URL" }),
   ANOVA_DEVICE_ID: str({ default: '', desc: 'cooker id to control (empty: the only cooker)' }),
   ANOVA_OFFLINE_AFTER_SECONDS: seconds(1, 86_400, 120, 'silence after which the cooker is offline'),
   ANOVA_PING_INTERVAL_SECONDS: seconds(0.05, 3_600, 30, 'WebSocket ping interval'),

@@ -21,6 +21,7 @@ import { AnovaError } from './errors';
 import type { CommandAck, CookerPort, StartCommand } from './port';
 import {
   COMMAND,
+  DEFAULT_ANOVA_WS_URL,
   EVENT,
   type Frame,
   connectionUrl,
@@ -34,7 +35,6 @@ import type { Selection } from './selection';
 import { parseApcState } from './state';
 import type { CloudConnectionState, CloudStatus, CookerSnapshot, DeviceInfo, DeviceState } from './types';
 
-export const DEFAULT_ANOVA_WS_URL = 'wss://devices.anovaculinary.io';
 
 export interface AnovaClientOptions {
   /** ANOVA_WS_URL; default wss://devices.anovaculinary.io. */

@@ -18,7 +18,3 @@ export class AnovaError extends Error {
     super(message);
   }
 }
-
-export function isAnovaError(err: unknown): err is AnovaError {
-  return err instanceof AnovaError;
-}

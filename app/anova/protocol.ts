@@ -3,6 +3,9 @@
  * and the simulator so both speak exactly the same frames.
  */
 
+/** Anova's cloud endpoint for Personal Access Token sessions (anova-protocol.md §1.1). */
+export const DEFAULT_ANOVA_WS_URL = 'wss://devices.anovaculinary.io';
+
 export const EVENT = {
   wifiList: 'EVENT_APC_WIFI_LIST',
   userState: 'EVENT_USER_STATE',

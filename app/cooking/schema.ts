@@ -183,11 +183,6 @@ export const API_ERROR_CODES = {
   TIMEOUT: { status: 504, when: 'the Anova cloud did not answer in time' },
 } as const satisfies Record<ApiErrorCode, { status: number; when: string }>;
 
-/** Error codes that a response with this HTTP status may carry, in table order. */
-export function errorCodesForStatus(status: number): ApiErrorCode[] {
-  return (Object.keys(API_ERROR_CODES) as ApiErrorCode[]).filter((code) => API_ERROR_CODES[code].status === status);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Response bodies
 // ---------------------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ export function heatUpSeconds(currentC: number | null, targetC: number): number 
   return Math.max(0, Math.round(((targetC - from) / HEATING_RATE_C_PER_MIN) * 60));
 }
 
-export function round1(n: number | null): number | null {
+function round1(n: number | null): number | null {
   return n === null ? null : Math.round(n * 10) / 10;
 }
 
