@@ -7,6 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { AnovaClient } from '../../app/anova/client';
 import type { CloudStatus } from '../../app/anova/types';
+import { trackAppTimers } from '../helpers/timers';
 import { FAST, MemoryLogger, online, rejectsWith, rig, until, waitForEvent, type Rig } from './client-harness';
 
 let r: Rig | undefined;
@@ -25,9 +26,8 @@ function statusLog(client: AnovaClient): string[] {
   return states;
 }
 
-function activeTimeouts(): number {
-  return process.getActiveResourcesInfo().filter((k) => k === 'Timeout').length;
-}
+/** Timers the client itself started (the simulator's close-grace timers are not its business). */
+const clientTimers = trackAppTimers(/[\\/]app[\\/]anova[\\/][^\n]+\.ts:/);
 
 describe('reconnecting', () => {
   test.each(['close', 'abort'] as const)('a dropped socket (%s) is replaced by itself and state is read again', async (how) => {
@@ -35,13 +35,14 @@ describe('reconnecting', () => {
     const { client, sim, logs } = r;
     const states = statusLog(client);
     await online(client);
-    const timers = activeTimeouts();
+    const timers = (await clientTimers.count());
+    expect(timers).toBeGreaterThan(0); // the ping timer at least: the count sees the client's timers
 
     sim.dropConnections(how);
     await waitForEvent<CloudStatus>(client, 'status', (s) => s.state === 'reconnecting');
     expect(client.selected()?.online).toBe(false);
     await until(client, 'state', () => client.selected()?.online === true);
-    expect(activeTimeouts()).toBeLessThanOrEqual(timers); // nothing left behind (a sim or healthy-period timer may have ended meanwhile)
+    expect((await clientTimers.count())).toBeLessThanOrEqual(timers); // one ping timer at a time, nothing left behind
 
     expect(states).toEqual(['connected', 'reconnecting', 'connected']);
     expect(sim.connectionCount()).toBe(1);
@@ -282,7 +283,7 @@ describe('hostile input', () => {
 
 describe('close()', () => {
   test('rejects pending and queued commands, clears every timer, and never reconnects', async () => {
-    const before = activeTimeouts();
+    const before = (await clientTimers.count());
     r = await rig();
     const { client, sim } = r;
     await online(client);
@@ -304,11 +305,11 @@ describe('close()', () => {
 
     await r.stop();
     r = undefined;
-    expect(activeTimeouts()).toBeLessThanOrEqual(before);
+    expect((await clientTimers.count())).toBeLessThanOrEqual(before);
   });
 
   test('while waiting to reconnect: the pending retry is cancelled', async () => {
-    const before = activeTimeouts();
+    const before = (await clientTimers.count());
     r = await rig();
     const { client, sim, logs } = r;
     await online(client);
@@ -320,7 +321,7 @@ describe('close()', () => {
     const attempts = logs.named('anova connecting').length;
     await r.stop();
     r = undefined;
-    expect(activeTimeouts()).toBeLessThanOrEqual(before);
+    expect((await clientTimers.count())).toBeLessThanOrEqual(before);
     expect(logs.named('anova connecting')).toHaveLength(attempts);
     expect(client.cloudStatus().state).toBe('closed');
   });

@@ -3,9 +3,9 @@
  * handshakes, then the cloud back), alternating clean closes and TCP aborts. Each cycle must
  * leave nothing behind: no socket, timer or listener more than before, and a stable heap.
  */
-import { createHook } from 'node:async_hooks';
 import type { CloudStatus } from '../../app/anova/types';
 import { heapUsedAfterGc } from '../helpers/memory';
+import { trackAppTimers } from '../helpers/timers';
 import { startStack, type Stack } from '../helpers/stack';
 import { waitForEvent } from '../helpers/events';
 
@@ -30,26 +30,6 @@ function activeHandles(): Record<string, number> {
   return counts;
 }
 
-/** Live timers created by the product's code (client, server, simulator), from creation to clear or fire. */
-function trackAppTimers() {
-  const live = new Set<number>();
-  const fromApp = /[\\/]app[\\/][^\n]+\.ts:/;
-  const hook = createHook({
-    init(id, type) {
-      if (type !== 'Timeout') return;
-      const saved = Error.stackTraceLimit;
-      Error.stackTraceLimit = 40;
-      const stack = new Error().stack ?? '';
-      Error.stackTraceLimit = saved;
-      if (fromApp.test(stack)) live.add(id);
-    },
-    destroy(id) {
-      live.delete(id);
-    },
-  });
-  hook.enable();
-  return { count: () => live.size, stop: () => hook.disable() };
-}
 const appTimers = trackAppTimers();
 
 function listenerCounts(): Record<string, number> {
@@ -60,10 +40,10 @@ function listenerCounts(): Record<string, number> {
 }
 
 /** Everything that would grow if a cycle leaked, taken right after a reconnect (same moment each time). */
-function footprint() {
+async function footprint() {
   return {
     handles: activeHandles(),
-    appTimers: appTimers.count(),
+    appTimers: await appTimers.count(),
     listeners: listenerCounts(),
     connections: stack.sim.connectionCount(),
   };
@@ -110,11 +90,11 @@ test(`${CYCLES} drop/accept cycles leak no socket, timer or listener, keep the h
   expect(start.status).toBe(200);
 
   await flap(-1); // warm-up: the first reconnect creates the lazily built objects
-  const before = footprint();
+  const before = await footprint();
   expect(before.appTimers).toBeGreaterThanOrEqual(3); // the tracker sees ours: push, ping and healthy timers at least
 
   for (let i = 0; i < CYCLES; i++) await flap(i);
-  const after = footprint();
+  const after = await footprint();
   expect(after).toEqual(before);
   expect(after.connections).toBe(1);
 
@@ -127,7 +107,7 @@ test(`${CYCLES} drop/accept cycles leak no socket, timer or listener, keep the h
   drainLogs();
   const heapAfter = heapUsedAfterGc();
   expect(heapAfter - heapBefore).toBeLessThan(1024 * 1024);
-  expect(footprint()).toEqual(before);
+  expect(await footprint()).toEqual(before);
 
   // 2 × CYCLES + 1 reconnects, and the cook was neither re-sent nor lost.
   expect(stack.server.client.cloudStatus().state).toBe('connected');
