@@ -6,6 +6,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-ARCHES="amd64 arm64" bash ../shared/tools/docker-here.sh
-NODE_IMAGE=local/node:20-bookworm NODE_IMAGE_ARM64=local/node:20-bookworm-arm64 ARCHES="amd64 arm64" \
+NODE_MAJOR=24 ARCHES="amd64 arm64" bash ../shared/tools/docker-here.sh
+NODE_IMAGE=local/node:24-bookworm NODE_IMAGE_ARM64=local/node:24-bookworm-arm64 ARCHES="amd64 arm64" \
   npm run test:container

@@ -3,10 +3,10 @@
 # Docker engine. Needs docker with compose v2 + buildx (../shared/tools/docker-here.sh sets them up
 # here), curl and node on the host; installs nothing.
 #
-#   NODE_IMAGE=local/node:20-bookworm NODE_IMAGE_ARM64=local/node:20-bookworm-arm64 npm run test:container
+#   NODE_IMAGE=local/node:24-bookworm NODE_IMAGE_ARM64=local/node:24-bookworm-arm64 npm run test:container
 #
-#   NODE_IMAGE        amd64 Node base (default local/node:20-bookworm when present, else the Dockerfile's)
-#   NODE_IMAGE_ARM64  arm64 Node base (default local/node:20-bookworm-arm64)
+#   NODE_IMAGE        amd64 Node base (default local/node:24-bookworm when present, else the Dockerfile's)
+#   NODE_IMAGE_ARM64  arm64 Node base (default local/node:24-bookworm-arm64)
 #   ARCHES            "amd64 arm64" (default) or "amd64": which images to build and boot
 #   NPM_CA            CA bundle passed as the npm_ca build secret (default /etc/ssl/certs/ca-certificates.crt if present)
 #
@@ -57,10 +57,10 @@ until_true() { # LIMIT DESCRIPTION COMMAND...
 
 # ------------------------------------------------------------------ setup
 ARCHES=${ARCHES:-amd64 arm64}
-if [ -z "${NODE_IMAGE:-}" ] && docker image inspect local/node:20-bookworm >/dev/null 2>&1; then
-  NODE_IMAGE=local/node:20-bookworm
+if [ -z "${NODE_IMAGE:-}" ] && docker image inspect local/node:24-bookworm >/dev/null 2>&1; then
+  NODE_IMAGE=local/node:24-bookworm
 fi
-NODE_IMAGE_ARM64=${NODE_IMAGE_ARM64:-local/node:20-bookworm-arm64}
+NODE_IMAGE_ARM64=${NODE_IMAGE_ARM64:-local/node:24-bookworm-arm64}
 NPM_CA=${NPM_CA:-/etc/ssl/certs/ca-certificates.crt}
 
 RUN_ID="$(date +%s)-$$"
