@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { AnovaClient } from './anova/client';
 import { ConfigError, environmentWithDotEnv, loadAnovaConfig, loadConfig } from './config';
 import { createLogger, silentLogger } from './log';
-import { exitOnCrash, onSignals, serve, startServer } from './main';
+import type { SimulatorHandle } from './simulator/types';
+import { exitOnCrash, onSignals, serve, startServer, type RunningServer } from './main';
 
 const USAGE = `Anova Control Server
 
@@ -115,7 +116,15 @@ async function demo(args: string[]): Promise<void> {
   const { startSimulator } = await import('./simulator/index');
   const fast = args.includes('--fast');
   const port = Number(process.env.PORT ?? 3000);
-  const simulator = await startSimulator({ timeScale: fast ? 60 : 1, controlPort: 0, heatingRateCPerMin: 2.5 });
+  // Handlers first: a signal during start-up waits for what is starting, then shuts it down.
+  let starting: Promise<SimulatorHandle> | undefined;
+  let running: Promise<RunningServer> | undefined;
+  onSignals(async () => {
+    await (await running)?.close();
+    await (await starting)?.close();
+  });
+  starting = startSimulator({ timeScale: fast ? 60 : 1, controlPort: 0, heatingRateCPerMin: 2.5 });
+  const simulator = await starting;
   const apiKey = generateApiKey();
   const config = loadConfig({
     PORT: String(port),
@@ -128,8 +137,8 @@ async function demo(args: string[]): Promise<void> {
   });
   const logger = createLogger({ level: config.logLevel, secrets: [apiKey, simulator.token] });
   exitOnCrash(logger);
-  const running = await startServer(config, { logger });
-  const base = running.url;
+  running = startServer(config, { logger });
+  const base = (await running).url;
   const auth = `-H "Authorization: Bearer ${apiKey}"`;
   process.stdout.write(
     [
@@ -150,10 +159,6 @@ async function demo(args: string[]): Promise<void> {
       '',
     ].join('\n'),
   );
-  onSignals(async () => {
-    await running.close();
-    await simulator.close();
-  });
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -114,10 +114,13 @@ export async function serve(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel, secrets: [config.apiKey, config.anovaToken] });
   exitOnCrash(logger);
-  const running = await startServer(config, { logger });
+  // Handlers first: a signal that arrives while the server starts waits for it, then shuts it down.
+  let running: Promise<RunningServer> | undefined;
   onSignals(async () => {
-    await running.close();
+    await (await running)?.close();
   });
+  running = startServer(config, { logger });
+  await running;
 }
 
 /** Unexpected errors are logged and end the process non-zero; Docker restarts it. */

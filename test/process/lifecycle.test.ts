@@ -150,6 +150,18 @@ test('SIGINT when idle: exits 0 promptly', async () => {
   expect(exit.at - at).toBeLessThan(5_000);
 });
 
+test('SIGTERM at the very first log line, 20 times: a clean exit 0 every time', async () => {
+  // The signal handlers exist before anything is logged, so no start-up window kills the process.
+  const exits: Array<number | null> = [];
+  for (let i = 0; i < 20; i++) {
+    const p = run(['serve'], serverEnv());
+    await new Promise<void>((resolve) => p.child.stdout!.once('data', () => resolve()));
+    p.child.kill('SIGTERM');
+    exits.push((await p.exited).code);
+  }
+  expect(exits).toEqual(Array(20).fill(0));
+}, 60_000);
+
 test('generate-api-key prints sk-anova- and 32 random bytes in URL-safe base64', async () => {
   const a = run(['generate-api-key'], {});
   const b = run(['generate-api-key'], {});
