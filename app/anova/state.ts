@@ -78,12 +78,18 @@ function parse(payload: unknown, observedAt: number): ParseResult | null {
 
 const SCHEMA_BY_TYPE = new Map<string, StateSchema>([
   ['a3', 'A'],
+  // Gen 2 Wi-Fi. "honey-badger" is an A4 variant: the Anova app routes it to its A4 device class
+  // and parses every non-a3, non-Gen-3 state as the kebab-case body (docs/anova-protocol.md §2.5).
   ['a4', 'B'],
+  ['honey-badger', 'B'],
   ['a5', 'B'],
   ['pro', 'B'],
+  // Gen 3 ("isThirdGenerationWifiCooker"): a6 Nano 3.0, a7 3.0, a8 Mini, a9 Pro 3.0. The app
+  // parses all four as the nodes/systemInfo document (docs/anova-protocol.md §2.5).
   ['a6', 'C'],
   ['a7', 'C'],
-  ['a8', 'C'], // "Mini"; probably C (§2.5, L)
+  ['a8', 'C'],
+  ['a9', 'C'],
 ]);
 
 /** The key that gives each family away, in the order the spec lists them. */
@@ -119,7 +125,7 @@ type Reader = (state: Record<string, unknown>, observedAt: number, note: NoteUnk
 
 const READERS: Record<StateSchema, Reader> = { A: readSchemaA, B: readSchemaB, C: readSchemaC };
 
-const A_STAGES = new Map<string, CookerMode>([
+const A_STAGES = enumTable<CookerMode>([
   ['none', 'idle'],
   ['heating', 'preheating'],
   ['preheating', 'preheating'], // older REST wording
@@ -152,6 +158,7 @@ function readSchemaA(state: Record<string, unknown>, _observedAt: number, note: 
     ),
     ...timerFields({
       mode,
+      phase: mode,
       total: num(field(job, 'timerLength')),
       reportedRemaining: num(field(state, 'timerInSeconds')),
       countingDown: field(state, 'isTimerRunning') === true,
@@ -179,53 +186,62 @@ function readA3Unit(
   }
 }
 
-/** job.mode values; only COOK runs a cook, three others are alarms. */
-const B_JOB_MODES = new Map<string, { cooking: boolean; alert?: CookerAlert }>([
-  ['idle', { cooking: false }],
-  ['cook', { cooking: true }],
-  ['startup', { cooking: false }],
-  ['ota', { cooking: false }],
-  ['provisioning', { cooking: false }],
-  ['low_water', { cooking: false, alert: 'low_water' }],
-  ['high_temp', { cooking: false, alert: 'water_too_hot' }],
-  ['device_failure', { cooking: false, alert: 'heater_fault' }],
+/**
+ * job.mode values (docs/anova-protocol.md §2.6 B). Only COOK runs a cook; STARTUP, OTA and
+ * PROVISIONING are the device busy with something other than heating, so they read as idle.
+ * LOW WATER, HIGH TEMP and DEVICE FAILURE are alarms: the sources do not say whether the heater
+ * is off, so they read as unknown (never idle), with their alert.
+ */
+type BJobMode = { kind: 'cook' } | { kind: 'off' } | { kind: 'alarm'; alert: CookerAlert };
+const B_JOB_MODES = enumTable<BJobMode>([
+  ['IDLE', { kind: 'off' }],
+  ['COOK', { kind: 'cook' }],
+  ['STARTUP', { kind: 'off' }],
+  ['OTA', { kind: 'off' }],
+  ['PROVISIONING', { kind: 'off' }],
+  ['LOW WATER', { kind: 'alarm', alert: 'low_water' }],
+  ['HIGH TEMP', { kind: 'alarm', alert: 'water_too_hot' }],
+  ['DEVICE FAILURE', { kind: 'alarm', alert: 'heater_fault' }],
 ]);
 
-const B_JOB_STATES = new Map<string, CookerMode>([
+const B_JOB_STATES = enumTable<CookerMode>([
   ['', 'idle'],
-  ['start_cook', 'idle'],
-  ['set_timer', 'idle'],
-  ['preheating', 'preheating'],
-  ['cooking', 'cooking'],
-  ['maintaining', 'done'],
-  ['timer_expired', 'done'],
+  ['START_COOK', 'idle'],
+  ['SET TIMER', 'idle'],
+  ['PREHEATING', 'preheating'],
+  ['COOKING', 'cooking'],
+  ['MAINTAINING', 'done'],
+  ['TIMER EXPIRED', 'done'],
 ]);
 
+/** pin-info flags. `motor-stuck` shows on a real Pro's pin-info (docs/anova-protocol.md §2.6 B). */
 const B_PIN_ALERTS: ReadonlyArray<[string, CookerAlert]> = [
   ['water-level-low', 'low_water'],
   ['water-level-critical', 'water_empty'],
   ['water-leak', 'water_leak'],
   ['water-temp-too-high', 'water_too_hot'],
+  ['motor-stuck', 'motor_stuck'],
 ];
 
-/** a4 / a5 / pro: kebab-case job, always °C (§2.6 B). */
+/** a4 / honey-badger / a5 / pro: kebab-case job, always °C (§2.6 B). */
 function readSchemaB(state: Record<string, unknown>, _observedAt: number, note: NoteUnknown): Reading {
   const job = field(state, 'job');
   const status = field(state, 'job-status');
-  const rawJobMode = field(job, 'mode');
-  const jobMode = readEnum(rawJobMode, B_JOB_MODES, 'job.mode', note);
+  const jobMode = readEnum(field(job, 'mode'), B_JOB_MODES, 'job.mode', note);
   const jobState = readEnum(field(status, 'state'), B_JOB_STATES, 'job-status.state', note);
 
+  // What job-status says the cook is doing, for the timer even when the mode itself is unknown.
+  const phase = jobState ?? 'unknown';
   let mode: CookerMode;
-  if (typeof rawJobMode !== 'string') mode = 'unknown';
-  else if (!jobMode?.cooking) mode = 'idle'; // any mode but COOK, even one we do not know
-  else mode = jobState ?? 'unknown';
+  if (jobMode?.kind === 'cook') mode = phase;
+  else if (jobMode?.kind === 'off') mode = 'idle';
+  else mode = 'unknown'; // an alarm, a mode we do not know, or none: a heater may be running
 
-  const alerts: CookerAlert[] = [];
-  if (jobMode?.alert) alerts.push(jobMode.alert);
+  const alerts = new Set<CookerAlert>();
+  if (jobMode?.kind === 'alarm') alerts.add(jobMode.alert);
   const pins = field(state, 'pin-info');
   for (const [pin, alert] of B_PIN_ALERTS) {
-    if (isSet(field(pins, pin)) && !alerts.includes(alert)) alerts.push(alert);
+    if (isSet(field(pins, pin))) alerts.add(alert);
   }
   const jobId = field(job, 'id');
 
@@ -236,29 +252,42 @@ function readSchemaB(state: Record<string, unknown>, _observedAt: number, note: 
     targetTempC: num(field(job, 'target-temperature')),
     ...timerFields({
       mode,
+      phase, // an alarm over a COOKING status keeps its time left, not running
       total: num(field(job, 'cook-time-seconds')),
       reportedRemaining: num(field(status, 'cook-time-remaining')),
       countingDown: true, // B has no pause: COOKING always counts down
     }),
-    alerts,
+    alerts: orderedAlerts(alerts),
     processedCommandIds: typeof jobId === 'string' && jobId !== '' ? [jobId] : [],
   };
 }
 
-const C_STATE_MODES = new Map<string, 'idle' | 'cook'>([
-  ['idle', 'idle'],
-  ['cook', 'cook'],
+/**
+ * state.mode values: the app's SousVideCookerMode (docs/anova-protocol.md §2.6 C). Besides idle
+ * and cook, four are alarms. The cooker has left `cook` for them, but nothing says its heater is
+ * off, so they read as unknown (never idle), with their alert. The app treats `lowWater` like
+ * `nodes.lowWater.empty` (its own "water low" test is `empty || mode == lowWater`), hence
+ * water_empty rather than the low_water warning.
+ */
+type CStateMode = { kind: 'idle' } | { kind: 'cook' } | { kind: 'alarm'; alert: CookerAlert };
+const C_STATE_MODES = enumTable<CStateMode>([
+  ['idle', { kind: 'idle' }],
+  ['cook', { kind: 'cook' }],
+  ['lowWater', { kind: 'alarm', alert: 'water_empty' }],
+  ['waterLeak', { kind: 'alarm', alert: 'water_leak' }],
+  ['highTemp', { kind: 'alarm', alert: 'water_too_hot' }],
+  ['motorStuck', { kind: 'alarm', alert: 'motor_stuck' }],
 ]);
 type TimerMode = 'idle' | 'running' | 'paused' | 'completed';
-const C_TIMER_MODES = new Map<string, TimerMode>(
+const C_TIMER_MODES = enumTable<TimerMode>(
   (['idle', 'running', 'paused', 'completed'] as const).map((m) => [m, m]),
 );
-const C_STAGE_MODES = new Map<string, 'entering' | 'running'>([
+const C_STAGE_MODES = enumTable<'entering' | 'running'>([
   ['entering', 'entering'],
   ['running', 'running'],
 ]);
 
-/** a6 / a7 (3.0): nodes + systemInfo, explicit celsius, no remaining field (§2.6 C). */
+/** a6 / a7 / a8 / a9 (Gen 3): nodes + systemInfo, explicit celsius, no remaining field (§2.6 C). */
 function readSchemaC(state: Record<string, unknown>, observedAt: number, note: NoteUnknown): Reading {
   const inner = field(state, 'state');
   const nodes = field(state, 'nodes');
@@ -278,26 +307,31 @@ function readSchemaC(state: Record<string, unknown>, observedAt: number, note: N
   const initial = num(field(timer, 'initial'));
   const hasTimer = initial !== null && initial > 0;
 
-  let mode: CookerMode;
-  if (stateMode === 'idle') mode = 'idle';
-  else if (stateMode === undefined) mode = 'unknown';
-  else if (stageMode === 'entering') mode = 'preheating';
-  else if (timerMode === 'running' || timerMode === 'paused') mode = 'cooking';
-  else if (timerMode === 'completed') mode = 'done';
+  // Where the cook (if any) stands by its stage and timer; it decides the mode only under `cook`.
+  let phase: CookerMode;
+  if (stageMode === 'entering') phase = 'preheating';
+  else if (timerMode === 'running' || timerMode === 'paused') phase = 'cooking';
+  else if (timerMode === 'completed') phase = 'done';
   // An absent timer mode reads as 'idle' (not started); an unrecognised one is unknown.
   else if (timerMode === 'idle' || rawTimerMode === undefined || rawTimerMode === null)
-    mode = hasTimer ? 'preheating' : 'cooking'; // a set timer starts once the water is at temperature
-  else mode = 'unknown';
+    phase = hasTimer ? 'preheating' : 'cooking'; // a set timer starts once the water is at temperature
+  else phase = 'unknown';
+
+  let mode: CookerMode;
+  if (stateMode?.kind === 'idle') mode = 'idle';
+  else if (stateMode?.kind === 'cook') mode = phase;
+  else mode = 'unknown'; // an alarm, a mode we do not know, or none
 
   const now = dateMs(field(state, 'updatedTimestamp')) ?? observedAt;
   const startedAt = dateMs(field(timer, 'startedAtTimestamp'));
   const online = field(systemInfo, 'online');
   const lowWater = field(nodes, 'lowWater');
 
-  const alerts: CookerAlert[] = [];
-  if (isSet(field(lowWater, 'warning'))) alerts.push('low_water');
-  if (isSet(field(lowWater, 'empty'))) alerts.push('water_empty');
-  if (isSet(field(systemInfo, 'triacsFailed'))) alerts.push('heater_fault');
+  const alerts = new Set<CookerAlert>();
+  if (stateMode?.kind === 'alarm') alerts.add(stateMode.alert);
+  if (isSet(field(lowWater, 'warning'))) alerts.add('low_water');
+  if (isSet(field(lowWater, 'empty'))) alerts.add('water_empty');
+  if (isSet(field(systemInfo, 'triacsFailed'))) alerts.add('heater_fault');
 
   const commandIds = field(inner, 'processedCommandIds');
 
@@ -308,13 +342,14 @@ function readSchemaC(state: Record<string, unknown>, observedAt: number, note: N
     targetTempC: readNodeCelsius(field(sensor, 'setpoint')),
     ...timerFields({
       mode,
+      phase, // an alarm or unknown mode still shows where the timer stood, not running
       total: initial,
       // Anova sends no remaining field: derive it from the start time and the state's own clock.
       reportedRemaining:
         initial === null || startedAt === null ? null : initial - (now - startedAt) / 1000,
       countingDown: timerMode === 'running',
     }),
-    alerts,
+    alerts: orderedAlerts(alerts),
     processedCommandIds: Array.isArray(commandIds)
       ? commandIds.filter((id): id is string => typeof id === 'string')
       : [],
@@ -338,7 +373,15 @@ function readingFromFahrenheit(fahrenheit: number): number | null {
 // Timer rules shared by the families (§4.1, pitfall 3).
 
 interface TimerInput {
+  /** The mode reported: only 'cooking' lets the timer read as running. */
   mode: CookerMode;
+  /**
+   * Where the cook stands by the state's other fields (B job-status, C stage and timer): the
+   * timer rules follow it. It differs from `mode` when the mode is unknown (an alarm, say) but
+   * the state still shows where the cook stood; the timer then never reads as running. An idle
+   * `mode` or `phase` drops the timer.
+   */
+  phase: CookerMode;
   /** Timer length in seconds as reported; 0 or less means no timer. */
   total: number | null;
   /** Seconds left as reported or derived; may be out of range (B counts up after expiry). */
@@ -352,13 +395,13 @@ type TimerFields = Pick<
   'timerTotalSeconds' | 'timerElapsedSeconds' | 'timerRemainingSeconds' | 'timerRunning'
 >;
 
-function timerFields({ mode, total, reportedRemaining, countingDown }: TimerInput): TimerFields {
+function timerFields({ mode, phase, total, reportedRemaining, countingDown }: TimerInput): TimerFields {
   // An idle cooker may still carry the last job's timer (B): it is not a timer for anyone now.
-  if (total === null || total <= 0 || mode === 'idle') {
+  if (total === null || total <= 0 || mode === 'idle' || phase === 'idle') {
     return noTimer();
   }
-  if (mode === 'preheating') return timer(total, total, false); // the timer starts at temperature
-  if (mode === 'done') return timer(total, 0, false); // never report the count-up
+  if (phase === 'preheating') return timer(total, total, false); // the timer starts at temperature
+  if (phase === 'done') return timer(total, 0, false); // never report the count-up
   if (reportedRemaining === null || !Number.isFinite(reportedRemaining)) {
     return {
       timerTotalSeconds: total,
@@ -417,10 +460,17 @@ function dateMs(value: unknown): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
-/**
- * Looks a string up case- and separator-insensitively ("TIMER EXPIRED" = "timer_expired").
- * Notes a string it does not know; non-strings read as absent.
- */
+/** Enum spelling that ignores case and separators: "TIMER EXPIRED" = "timer_expired" = "timerExpired". */
+function enumKey(value: string): string {
+  return value.toLowerCase().replace(/[\s_-]+/g, '');
+}
+
+/** A lookup table keyed as the wire spells the values, matched by `enumKey`. */
+function enumTable<T>(entries: ReadonlyArray<readonly [string, T]>): ReadonlyMap<string, T> {
+  return new Map(entries.map(([wire, value]) => [enumKey(wire), value]));
+}
+
+/** Looks a string up in an `enumTable`. Notes a string it does not know; non-strings read as absent. */
 function readEnum<T>(
   value: unknown,
   table: ReadonlyMap<string, T>,
@@ -428,9 +478,30 @@ function readEnum<T>(
   note: NoteUnknown,
 ): T | undefined {
   if (typeof value !== 'string') return undefined;
-  const found = table.get(value.trim().toLowerCase().replace(/[\s_-]+/g, '_'));
+  const found = table.get(enumKey(value));
   if (found === undefined) note(where, value);
   return found;
+}
+
+/**
+ * Every alert, in the order the API lists them (the CookerAlert order), so a state's `alerts`
+ * never depends on which field raised an alert first.
+ */
+const ALERT_ORDER = [
+  'low_water',
+  'water_empty',
+  'heater_fault',
+  'water_leak',
+  'water_too_hot',
+  'device_alarm',
+  'motor_stuck',
+] as const satisfies readonly CookerAlert[];
+// Compile-time check that ALERT_ORDER names every CookerAlert.
+const _everyAlertOrdered: Exclude<CookerAlert, (typeof ALERT_ORDER)[number]> extends never ? true : never = true;
+void _everyAlertOrdered;
+
+function orderedAlerts(alerts: ReadonlySet<CookerAlert>): CookerAlert[] {
+  return ALERT_ORDER.filter((alert) => alerts.has(alert));
 }
 
 /** Quoted and bounded, so a hostile string cannot flood the log. */

@@ -6,14 +6,26 @@
 /** What the cooker is doing. `done` = timer ran out, still holding temperature until stopped. */
 export type CookerMode = 'idle' | 'preheating' | 'cooking' | 'done' | 'unknown';
 
-/** Alert names exposed by the API's `alerts` array. */
+/**
+ * Alert names exposed by the API's `alerts` array (snake_case; where each comes from is in
+ * docs/anova-protocol.md §4.1). An alert means "tell the person", not "the cook has stopped":
+ * read `mode` for that.
+ */
 export type CookerAlert =
+  /** Water level is getting low (B pin water-level-low, LOW WATER mode; C nodes.lowWater.warning). */
   | 'low_water'
+  /** Water is below the minimum (B pin water-level-critical; C nodes.lowWater.empty, state.mode lowWater). */
   | 'water_empty'
+  /** Heater or its drive failed (C systemInfo.triacsFailed; B DEVICE FAILURE mode). */
   | 'heater_fault'
+  /** The cooker detected a water leak (B pin water-leak; C state.mode waterLeak). */
   | 'water_leak'
+  /** Over-temperature alarm (B pin water-temp-too-high, HIGH TEMP mode; C state.mode highTemp). */
   | 'water_too_hot'
-  | 'device_alarm';
+  /** Unspecified device alarm (A isAlarmActive). */
+  | 'device_alarm'
+  /** The circulation motor is stuck (B pin motor-stuck; C state.mode motorStuck). */
+  | 'motor_stuck';
 
 /** Schema family of an EVENT_APC_STATE payload (see anova-protocol.md §2.6). */
 export type StateSchema = 'A' | 'B' | 'C';

@@ -62,6 +62,11 @@ export class SimCooker {
   lowWater: LowWaterLevel = 'ok';
   /** A raw state string forced into pushes (B job-status.state, C state.mode); null = the real one. */
   forcedState: string | null = null;
+  /**
+   * A raw schema B job.mode forced into pushes (an alarm such as "LOW WATER", or an unknown
+   * string); null = the real one. Schema C alarms (state.mode "motorStuck", ...) use forcedState.
+   */
+  forcedJobMode: string | null = null;
   /** requestId of the last START/STOP, which B echoes as job.id. */
   jobRequestId = '';
   /** requestIds of applied commands, oldest first (C state.processedCommandIds). */

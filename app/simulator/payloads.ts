@@ -94,7 +94,7 @@ function schemaBState(c: SimCooker, nowMs: number): Record<string, unknown> {
   return {
     job: {
       id: c.jobRequestId,
-      mode: job ? 'COOK' : 'IDLE',
+      mode: c.forcedJobMode ?? (job ? 'COOK' : 'IDLE'),
       ...(c.setpointC !== null && { 'target-temperature': round(c.setpointC, 2) }),
       'temperature-unit': c.displayUnit,
       'cook-time-seconds': timer,

@@ -59,7 +59,15 @@ function parse(payload: unknown, observedAt = OBSERVED_AT): ParseResult {
 }
 
 const MODES: CookerMode[] = ['idle', 'preheating', 'cooking', 'done', 'unknown'];
-const ALERTS: CookerAlert[] = ['low_water', 'water_empty', 'heater_fault', 'water_leak', 'water_too_hot', 'device_alarm'];
+const ALERTS: CookerAlert[] = [
+  'low_water',
+  'water_empty',
+  'heater_fault',
+  'water_leak',
+  'water_too_hot',
+  'device_alarm',
+  'motor_stuck',
+];
 
 /** Invariants every parse result must hold, whatever went in. */
 function assertWellFormed(result: ParseResult): void {
@@ -258,11 +266,11 @@ const ROWS: Row[] = [
     },
   },
   {
-    name: 'B LOW WATER mode + pin: one alert',
+    name: 'B LOW WATER mode + pin: one alert, mode unknown (an alarm is not idle)',
     payload: F.B_LOW_WATER_MODE,
     schema: 'B',
     fields: {
-      mode: 'idle',
+      mode: 'unknown',
       currentTempC: 55.3,
       targetTempC: 57.0,
       alerts: ['low_water'],
@@ -281,11 +289,11 @@ const ROWS: Row[] = [
     },
   },
   {
-    name: 'B HIGH TEMP mode + pin',
+    name: 'B HIGH TEMP mode + pin, mode unknown',
     payload: F.B_HIGH_TEMP,
     schema: 'B',
     fields: {
-      mode: 'idle',
+      mode: 'unknown',
       currentTempC: 97.5,
       targetTempC: 57.0,
       alerts: ['water_too_hot'],
@@ -293,11 +301,11 @@ const ROWS: Row[] = [
     },
   },
   {
-    name: 'B DEVICE FAILURE',
+    name: 'B DEVICE FAILURE, mode unknown',
     payload: F.B_DEVICE_FAILURE,
     schema: 'B',
     fields: {
-      mode: 'idle',
+      mode: 'unknown',
       currentTempC: 31.0,
       targetTempC: 57.0,
       alerts: ['heater_fault'],
@@ -316,6 +324,37 @@ const ROWS: Row[] = [
     schema: 'B',
     fields: { ...B_COOKING_FIELDS, mode: 'unknown', currentTempC: 56.99, ...timer(7200, 3200, 4000, false) },
     unknownValues: ['B job-status.state "STOP_COOK"'],
+  },
+  {
+    name: 'B unknown job.mode "CALIBRATE" while COOKING: unknown, never idle; timer read but not running',
+    payload: F.B_UNKNOWN_JOB_MODE,
+    schema: 'B',
+    fields: { ...B_COOKING_FIELDS, mode: 'unknown', currentTempC: 56.98, ...timer(7200, 3200, 4000, false) },
+    unknownValues: ['B job.mode "CALIBRATE"'],
+  },
+  {
+    name: 'B honey-badger (A4 variant) by type',
+    payload: F.B_HONEY_BADGER_COOKING,
+    schema: 'B',
+    fields: {
+      ...B_COOKING_FIELDS,
+      currentTempC: 60.97,
+      targetTempC: 61.0,
+      ...timer(5400, 3000, 2400, true),
+    },
+  },
+  {
+    name: 'B pro with pin-info motor-stuck: still cooking, motor_stuck alert',
+    payload: F.B_PRO_MOTOR_STUCK,
+    schema: 'B',
+    fields: {
+      mode: 'cooking',
+      currentTempC: 63.38,
+      targetTempC: 63.5,
+      ...timer(5400, 2300, 3100, true),
+      alerts: ['motor_stuck'],
+      processedCommandIds: [REQUEST_IDS.start],
+    },
   },
   {
     name: 'B a5 with sparse blocks',
@@ -434,6 +473,54 @@ const ROWS: Row[] = [
     payload: F.C_BAD_UPDATED_TIMESTAMP,
     schema: 'C',
     fields: { ...C_COOKING_FIELDS, ...timer(7200, 1112, 6088, true) },
+  },
+  {
+    name: 'C a9 (Pro 3.0) by type',
+    payload: F.C_A9_COOKING,
+    schema: 'C',
+    fields: { ...C_COOKING_FIELDS, currentTempC: 63.04, targetTempC: 63.0 },
+  },
+  {
+    name: 'C alarm lowWater: unknown, water_empty from the mode plus the low_water warning; timer frozen',
+    payload: F.C_ALARM_LOW_WATER,
+    schema: 'C',
+    fields: {
+      ...C_COOKING_FIELDS,
+      mode: 'unknown',
+      currentTempC: 55.9,
+      timerRunning: false,
+      alerts: ['low_water', 'water_empty'],
+    },
+  },
+  {
+    name: 'C alarm waterLeak during preheat: unknown, water_leak, timer not started',
+    payload: F.C_ALARM_WATER_LEAK,
+    schema: 'C',
+    fields: {
+      ...C_COOKING_FIELDS,
+      mode: 'unknown',
+      currentTempC: 40.1,
+      ...timer(7200, 0, 7200, false),
+      alerts: ['water_leak'],
+    },
+  },
+  {
+    name: 'C alarm highTemp after the timer completed: unknown, water_too_hot, 0 left',
+    payload: F.C_ALARM_HIGH_TEMP,
+    schema: 'C',
+    fields: {
+      ...C_COOKING_FIELDS,
+      mode: 'unknown',
+      currentTempC: 96.5,
+      ...timer(3600, 3600, 0, false),
+      alerts: ['water_too_hot'],
+    },
+  },
+  {
+    name: 'C alarm motorStuck without cook block or timer: unknown, motor_stuck',
+    payload: F.C_ALARM_MOTOR_STUCK,
+    schema: 'C',
+    fields: { ...C_COOKING_FIELDS, mode: 'unknown', currentTempC: 48.3, ...NO_TIMER, alerts: ['motor_stuck'] },
   },
 ];
 
@@ -569,9 +656,16 @@ describe('parseApcState: schema B (a4/a5/pro)', () => {
     ['STARTUP', '', 'idle', []],
     ['OTA', '', 'idle', []],
     ['PROVISIONING', '', 'idle', []],
-    ['DESCALE', '', 'idle', ['B job.mode "DESCALE"']], // unknown mode: not COOK, so idle
+    ['DESCALE', '', 'unknown', ['B job.mode "DESCALE"']], // unknown mode: never idle, a heater may be on
+    ['DESCALE', 'COOKING', 'unknown', ['B job.mode "DESCALE"']],
+    ['LOW WATER', '', 'unknown', []], // alarms: never idle, never the job-status phase
+    ['LOW WATER', 'COOKING', 'unknown', []],
+    ['low_water', 'PREHEATING', 'unknown', []],
+    ['HIGH TEMP', 'MAINTAINING', 'unknown', []],
+    ['Device Failure', 'COOKING', 'unknown', []],
     ['COOK', 'STOP_COOK', 'unknown', ['B job-status.state "STOP_COOK"']],
     ['IDLE', 'STOP_COOK', 'idle', ['B job-status.state "STOP_COOK"']],
+    ['LOW WATER', 'STOP_COOK', 'unknown', ['B job-status.state "STOP_COOK"']],
     ['COOK', undefined, 'unknown', []],
     [undefined, 'COOKING', 'unknown', []],
     [42, 'COOKING', 'unknown', []],
@@ -620,10 +714,19 @@ describe('parseApcState: schema B (a4/a5/pro)', () => {
     ['water-level-critical true', { 'water-level-critical': true }, ['water_empty']],
     ['water-leak 1', { 'water-leak': 1 }, ['water_leak']],
     ['water-temp-too-high 1', { 'water-temp-too-high': 1 }, ['water_too_hot']],
+    ['motor-stuck 1', { 'motor-stuck': 1 }, ['motor_stuck']],
+    ['motor-stuck true', { 'motor-stuck': true }, ['motor_stuck']],
+    ['motor-stuck 0', { 'motor-stuck': 0 }, []],
     [
       'all pins',
-      { 'water-level-low': 1, 'water-level-critical': 1, 'water-leak': 1, 'water-temp-too-high': 1 },
-      ['low_water', 'water_empty', 'water_leak', 'water_too_hot'],
+      {
+        'motor-stuck': 1,
+        'water-level-low': 1,
+        'water-level-critical': 1,
+        'water-leak': 1,
+        'water-temp-too-high': 1,
+      },
+      ['low_water', 'water_empty', 'water_leak', 'water_too_hot', 'motor_stuck'],
     ],
     ['string "1" and 2 are not flags', { 'water-level-low': '1', 'water-leak': 2 }, []],
     ['device-safe is not an alert', { 'device-safe': 0 }, []],
@@ -659,6 +762,38 @@ describe('parseApcState: schema B (a4/a5/pro)', () => {
   it('reports each unknown value once', () => {
     const payload = bWith('WEIRD', 'WEIRDER');
     expect(parse(payload).unknownValues).toEqual(['B job.mode "WEIRD"', 'B job-status.state "WEIRDER"']);
+  });
+
+  it.each<[string, unknown, unknown, CookerAlert[]]>([
+    ['LOW WATER', 'LOW WATER', '', ['low_water']],
+    ['HIGH TEMP', 'HIGH TEMP', '', ['water_too_hot']],
+    ['DEVICE FAILURE', 'DEVICE FAILURE', '', ['heater_fault']],
+    ['an unknown mode', 'CALIBRATE', '', []],
+    ['a missing mode', undefined, 'COOKING', []],
+  ])('job.mode %s: mode unknown, never idle, with its alert', (_label, jobMode, jobState, alerts) => {
+    const { state } = parse(bWith(jobMode, jobState, (s) => (s['pin-info'] = {})));
+    expect([state.mode, state.alerts]).toEqual(['unknown', alerts]);
+  });
+
+  it.each<[string, unknown, Partial<DeviceState>]>([
+    ['COOKING: time left as reported', 'COOKING', timer(7200, 1075, 6125, false)],
+    ['PREHEATING: the full timer', 'PREHEATING', timer(7200, 0, 7200, false)],
+    ['MAINTAINING: none left', 'MAINTAINING', timer(7200, 7200, 0, false)],
+    ['"" (idle status): no timer', '', NO_TIMER],
+    ['an unknown status: time left as reported', 'STOP_COOK', timer(7200, 1075, 6125, false)],
+  ])('an alarm over job-status %s, never running', (_label, jobState, fields) => {
+    expect(parse(bWith('LOW WATER', jobState)).state).toMatchObject({ mode: 'unknown', ...fields });
+  });
+
+  it.each(['STARTUP', 'OTA', 'PROVISIONING', 'IDLE'])('%s is idle with no timer (the device is not heating)', (jobMode) => {
+    expect(parse(bWith(jobMode, 'COOKING')).state).toMatchObject({ mode: 'idle', ...NO_TIMER });
+  });
+
+  it('alerts come in API order, whichever field raised them', () => {
+    const payload = bWith('HIGH TEMP', '', (s) => {
+      s['pin-info'] = { 'motor-stuck': 1, 'water-temp-too-high': 1, 'water-level-low': 1 };
+    });
+    expect(parse(payload).state.alerts).toEqual(['low_water', 'water_too_hot', 'motor_stuck']);
   });
 });
 
@@ -796,6 +931,68 @@ describe('parseApcState: schema C (a6/a7)', () => {
     expect(parse(ones).state.alerts).toEqual(['low_water', 'water_empty', 'heater_fault']);
     expect(parse(strings).state.alerts).toEqual([]);
   });
+
+  it.each<[string, CookerAlert]>([
+    ['lowWater', 'water_empty'],
+    ['waterLeak', 'water_leak'],
+    ['highTemp', 'water_too_hot'],
+    ['motorStuck', 'motor_stuck'],
+    ['LOW_WATER', 'water_empty'],
+    ['water leak', 'water_leak'],
+    ['HIGHTEMP', 'water_too_hot'],
+    ['motor-stuck', 'motor_stuck'],
+  ])('alarm mode %p: unknown (not idle), alert %p, not reported as unknown', (alarm, alert) => {
+    const payload = cWith((s) => {
+      s.state.mode = alarm;
+    });
+    const { state, unknownValues } = parse(payload);
+    expect([state.mode, state.alerts, unknownValues]).toEqual(['unknown', [alert], []]);
+  });
+
+  it('an alarm is never idle or running, whatever the stage and timer say', () => {
+    const stages = [undefined, 'entering', 'running'];
+    const timers = [undefined, 'idle', 'running', 'paused', 'completed'];
+    const seen = new Set<string>();
+    for (const alarm of ['lowWater', 'waterLeak', 'highTemp', 'motorStuck']) {
+      for (const stage of stages) {
+        for (const timerMode of timers) {
+          const payload = cWith((s) => {
+            s.state.mode = alarm;
+            if (stage === undefined) delete s.cook;
+            else s.cook.activeStageMode = stage;
+            if (timerMode === undefined) delete s.nodes.timer.mode;
+            else s.nodes.timer.mode = timerMode;
+          });
+          const { state } = parse(payload);
+          seen.add(`${state.mode}/${state.timerRunning}`);
+        }
+      }
+    }
+    expect([...seen]).toEqual(['unknown/false']);
+  });
+
+  it('alarm and node alerts merge: distinct, in API order', () => {
+    const leak = cWith((s) => {
+      s.state.mode = 'waterLeak';
+      s.nodes.lowWater = { warning: true, empty: true };
+      s.systemInfo.triacsFailed = true;
+    });
+    const empty = cWith((s) => {
+      s.state.mode = 'lowWater';
+      s.nodes.lowWater = { warning: false, empty: true };
+    });
+    expect(parse(leak).state.alerts).toEqual(['low_water', 'water_empty', 'heater_fault', 'water_leak']);
+    expect(parse(empty).state.alerts).toEqual(['water_empty']);
+  });
+
+  it('an unknown state.mode is unknown with no alert, and reported', () => {
+    const payload = cWith((s) => {
+      s.state.mode = 'overheated';
+    });
+    const { state, unknownValues } = parse(payload);
+    expect([state.mode, state.alerts, state.timerRunning]).toEqual(['unknown', [], false]);
+    expect(unknownValues).toEqual(['C state.mode "overheated"']);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -819,7 +1016,19 @@ describe('parseApcState: schema choice', () => {
     ['missing type, nodes → C', withoutType(F.C_COOKING), 'C', '', []],
     ['missing type, isCooking → A', withoutType(F.A_COOKING_F), 'A', '', []],
     ['numeric type, job → B', withType(F.B_COOKING, 4), 'B', '', []],
-    ['unknown type, nodes → C', withType(F.C_COOKING, 'a9'), 'C', 'a9', ['type "a9"']],
+    ['a9 (Pro 3.0) by type', F.C_A9_COOKING, 'C', 'a9', []],
+    ['honey-badger by type', F.B_HONEY_BADGER_COOKING, 'B', 'honey-badger', []],
+    ['HONEY-BADGER case-insensitive', withType(F.B_COOKING, 'HONEY-BADGER'), 'B', 'HONEY-BADGER', []],
+    ['a9 as B only when the state has B keys', withType(F.B_COOKING, 'a9'), 'B', 'a9', ['type "a9" but state has schema B keys']],
+    [
+      'honey-badger as C only when the state has C keys',
+      withType(F.C_COOKING, 'honey-badger'),
+      'C',
+      'honey-badger',
+      ['type "honey-badger" but state has schema C keys'],
+    ],
+    ['unknown type, nodes → C', withType(F.C_COOKING, 'a10'), 'C', 'a10', ['type "a10"']],
+    ['unknown type, isCooking → A', withType(F.A_COOKING_F, 'a2a3'), 'A', 'a2a3', ['type "a2a3"']],
     ['unknown type, job → B', withType(F.B_COOKING, 'nano'), 'B', 'nano', ['type "nano"']],
     ['prototype key as type', withType(F.B_COOKING, '__proto__'), 'B', '__proto__', ['type "__proto__"']],
     ['type a4 but nodes → C', withType(F.C_COOKING, 'a4'), 'C', 'a4', ['type "a4" but state has schema C keys']],
@@ -997,6 +1206,8 @@ describe('projectTimer', () => {
     ['paused', F.C_PAUSED],
     ['idle', F.C_IDLE],
     ['cooking without a timer', F.B_COOKING_NO_TIMER],
+    ['a C alarm (timer frozen where it stood)', F.C_ALARM_LOW_WATER],
+    ['a B alarm over a COOKING status', F.B_UNKNOWN_JOB_MODE],
   ])('%s: returns the stored values', (_label, payload) => {
     const { state } = parse(payload);
     expect(projectTimer(state, state.observedAt + 600_000)).toEqual({
