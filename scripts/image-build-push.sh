@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # image-build-push.sh: build the image for linux/amd64 and linux/arm64 with buildx and push one
-# multi-arch tag to a registry (run it on a workstation, not on the Pi).
+# multi-arch tag to a registry (run it on a workstation, not on the Pi). This project's own releases
+# come from .github/workflows/release.yml (docs/releasing.md); this is for your own registry.
 #
 #   IMAGE=ghcr.io/you/anova-control-server scripts/image-build-push.sh          # tags <version> and latest
 #   IMAGE=registry.example.com/anova TAG=1.2.0-rc1 LATEST=0 scripts/image-build-push.sh

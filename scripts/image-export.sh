@@ -11,8 +11,10 @@
 #
 # Copying a tarball by hand instead:  scp FILE pi@anova-server.local:  then on the Pi
 #   gunzip -c FILE | docker load && docker compose up -d
-# The image is tagged anova-control-server:<version> and :latest, the name compose.yaml runs by default
-# (here too: run `docker compose build` afterwards if this machine should run its own platform again).
+# The image is tagged anova-control-server:<version> and :latest. compose.yaml runs the published
+# ghcr.io image by default: put APP_IMAGE=anova-control-server:latest in the Pi's .env (once) so it
+# runs this one instead (docs/deploy-raspberry-pi.md, "Updating"). The tags also replace this
+# machine's own anova-control-server:latest, if it runs one: rebuild that afterwards.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -34,6 +36,7 @@ docker buildx build "${args[@]}" --load .
 if [ -n "${PI:-}" ]; then
   echo "image-export.sh: streaming to $PI"
   docker save "$name:$version" "$name:latest" | gzip -1 | ssh "$PI" 'gunzip | docker load'
+  echo "image-export.sh: on the Pi, APP_IMAGE=$name:latest in .env runs it (then docker compose up -d)"
 else
   out=${OUT:-dist/image/$name-$version-$arch.tar.gz}
   mkdir -p "$(dirname "$out")"

@@ -23,7 +23,7 @@ import {
 
 /** A Zero 2 W has 512 MB; about 290 MB is free at idle on 64-bit Raspberry Pi OS Lite. */
 const PI_FREE_MEMORY = 288 * MiB;
-/** The seed's logrotate promise: all logs of the stack together stay under 50 MB. */
+/** The seed's logrotate promise (docs/deployment-design.md §3): all logs of the stack together stay under 50 MB. */
 const LOG_BUDGET = 50 * 1000 * 1000;
 
 const COMPOSE_FILES = readdirSync(REPO_ROOT)
@@ -283,6 +283,46 @@ describe('other overrides', () => {
     expect(cf.user).toMatch(/^[1-9]\d*:[1-9]\d*$/);
     expect(cf.command).toMatch(/--config \/etc\/cloudflared\/config\.yml run$/);
     expect(existsSync(join(REPO_ROOT, 'cloudflared', 'config.example.yml'))).toBe(true);
+  });
+});
+
+describe('app image: published by default, built here as the fallback', () => {
+  const app = production.services.app;
+  const PUBLISHED = /^\$\{APP_IMAGE:-ghcr\.io\/anova-control-server\/anova-control-server:(\d+)\.(\d+)\.(\d+)\}$/;
+
+  it('defaults to the GHCR image at a pinned release, never a moving tag', () => {
+    expect(app.image).toMatch(PUBLISHED);
+  });
+
+  it('pins a release no older than package.json (release.yml refuses a tag where they differ)', () => {
+    const pinned = PUBLISHED.exec(app.image)!.slice(1).map(Number);
+    const pkg = (JSON.parse(readRepoFile('package.json')) as { version: string }).version;
+    const current = /^(\d+)\.(\d+)\.(\d+)/.exec(pkg)!.slice(1).map(Number);
+    const compare = pinned.map((n, i) => Math.sign(n - current[i])).find((d) => d !== 0) ?? 0;
+    // A pre-release (1.2.0-rc.1) is never the default: compose.yaml stays on the last release.
+    const ok = compare >= 0 || pkg.includes('-');
+    expect({ pinned: pinned.join('.'), pkg, ok }).toEqual({ pinned: pinned.join('.'), pkg, ok: true });
+  });
+
+  it("keeps Compose's default pull policy everywhere: a local copy, else pull, else build", () => {
+    // "missing": `up` uses the image present (pulled, loaded, built), pulls it if absent and builds
+    // from `build:` when the pull fails; `never` or `build` would break `docker compose pull` updates.
+    eachService((_, s) => expect(s.pull_policy).toBeUndefined());
+    expect(app.build).toEqual({ context: '.', dockerfile: 'docker/Dockerfile' });
+  });
+
+  it('is the default .env.example shows for APP_IMAGE', () => {
+    const shown = /^# APP_IMAGE=(.+)$/m.exec(readRepoFile('.env.example'))?.[1];
+    expect(`\${APP_IMAGE:-${shown}}`).toBe(app.image);
+  });
+
+  it('is never pulled by the container tests: they name their own local build first', () => {
+    const run = readRepoFile('test/container/run.sh');
+    const exported = run.search(/^export APP_IMAGE=\$IMG$/m);
+    expect(exported).toBeGreaterThan(0);
+    expect(exported).toBeLessThan(run.search(/docker compose [^\n]*\b(run|up)\b/));
+    expect(run).toMatch(/printf 'APP_IMAGE=%s\\n[^']*' "\$IMG"/); // the restored site's .env
+    expect(run).toMatch(/APP_IMAGE=\$IMG_ARM [^\n]*docker compose/);
   });
 });
 
