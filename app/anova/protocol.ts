@@ -1,9 +1,9 @@
 /**
- * Wire format of Anova's cloud WebSocket API (anova-protocol.md §2-3), shared by the client
+ * Wire format of Anova's cloud WebSocket API (docs/anova-protocol.md §2-3), shared by the client
  * and the simulator so both speak exactly the same frames.
  */
 
-/** Anova's cloud endpoint for Personal Access Token sessions (anova-protocol.md §1.1). */
+/** Anova's cloud endpoint for Personal Access Token sessions (docs/anova-protocol.md §1.1). */
 export const DEFAULT_ANOVA_WS_URL = 'wss://devices.anovaculinary.io';
 
 export const EVENT = {

@@ -1,5 +1,5 @@
 /**
- * EVENT_APC_STATE payload → DeviceState, for all three schema families (anova-protocol.md §2.6,
+ * EVENT_APC_STATE payload → DeviceState, for all three schema families (docs/anova-protocol.md §2.6,
  * §4.1, §5). Pure and total: any input gives a DeviceState, or null when there is no cooker id
  * or no state object at all; it never throws. Unknown enum strings come back in `unknownValues`
  * for the caller to log once, because new firmware strings are normal (§5.6) and must not kill

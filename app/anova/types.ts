@@ -27,7 +27,7 @@ export type CookerAlert =
   /** The circulation motor is stuck (B pin motor-stuck; C state.mode motorStuck). */
   | 'motor_stuck';
 
-/** Schema family of an EVENT_APC_STATE payload (see anova-protocol.md §2.6). */
+/** Schema family of an EVENT_APC_STATE payload (see docs/anova-protocol.md §2.6). */
 export type StateSchema = 'A' | 'B' | 'C';
 
 export interface DeviceState {

@@ -1,5 +1,5 @@
 /**
- * POST /start-cook body → a typed, checked CookRequest (api.md), or a CookError.
+ * POST /start-cook body → a typed, checked CookRequest (docs/api.md), or a CookError.
  *
  * Checks run in the contract's order and the first failure wins:
  *   body is a JSON object → required fields present → types → absolute ranges → food safety.
@@ -16,7 +16,7 @@
  *   (would pass the 95.0 limit), and `Math.round(54.949999999999996 * 10) / 10` is 55 (would
  *   lift the cook over FS-7's 55.0 °C boundary).
  * - time_minutes: truncated toward zero (90.7 → 90, 0.9 → 0 → TIME_TOO_SHORT).
- * - null: for a required field it is a value of the wrong type (INVALID_*), as api.md lists null
+ * - null: for a required field it is a value of the wrong type (INVALID_*), as docs/api.md lists null
  *   among the non-numbers; for an optional field it means "not given", since assistants often
  *   send null for fields they have no value for.
  * - food_type: trimmed first; empty after trimming counts as not given; length is counted in

@@ -1,5 +1,5 @@
 /**
- * Reads a client's command frame the way the device would (anova-protocol.md §3). Pure: it
+ * Reads a client's command frame the way the device would (docs/anova-protocol.md §3). Pure: it
  * decides what the frame means; the server decides how to answer and when to apply it.
  *
  * Only exact field names count: `timer` in seconds, `unit` "C"/"F" uppercase, `type` equal to

@@ -1,5 +1,5 @@
 /**
- * What the fake cloud says, as frames (anova-protocol.md §2.3-2.6). Pure: a cooker and a
+ * What the fake cloud says, as frames (docs/anova-protocol.md §2.3-2.6). Pure: a cooker and a
  * simulated time in, a frame out. Schema B (a4/a5/pro) and schema C (a6/a7) are rendered
  * exactly as the notes describe, including the quirks clients must cope with.
  */

@@ -1,6 +1,6 @@
 /**
  * Which Personal Access Tokens the simulated account accepts, and how a refused one is turned
- * away (anova-protocol.md §1.1, §6 items 2-4). Tokens are secrets even here: nothing in this
+ * away (docs/anova-protocol.md §1.1, §6 items 2-4). Tokens are secrets even here: nothing in this
  * module puts one in a message.
  */
 import { invalid } from './errors';

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Container tests (`npm run test:container`): the real image and the real Compose stack on a real
-# Docker engine. Needs docker with compose v2 + buildx (../shared/tools/docker-here.sh sets them up
-# here), curl and node on the host; installs nothing.
+# Docker engine. Needs docker with compose v2 + buildx (.ci/container.sh shows how CI sets them up
+# and builds the local bases; docs/deployment-design.md §6), curl and node on the host; installs nothing.
 #
 #   NODE_IMAGE=local/node:24-bookworm NODE_IMAGE_ARM64=local/node:24-bookworm-arm64 npm run test:container
 #
@@ -95,13 +95,13 @@ trap 'exit 130' INT TERM
 step "preflight"
 command -v curl >/dev/null || fail "curl is needed on the host"
 command -v node >/dev/null || fail "node is needed on the host (free ports, package.json)"
-docker info >/dev/null 2>&1 || fail "no Docker engine answers (run ../shared/tools/docker-here.sh)"
+docker info >/dev/null 2>&1 || fail "no Docker engine answers (.ci/container.sh shows how CI sets one up)"
 docker compose version >/dev/null 2>&1 || fail "docker compose v2 is missing"
 docker buildx version >/dev/null 2>&1 || fail "docker buildx is missing"
 ok "docker $(docker version -f '{{.Server.Version}}'), $(docker compose version --short | sed 's/^/compose /'), base ${NODE_IMAGE:-<Dockerfile default>}"
 if [[ " $ARCHES " == *" arm64 "* ]]; then
   docker image inspect "$NODE_IMAGE_ARM64" >/dev/null 2>&1 \
-    || fail "no arm64 base $NODE_IMAGE_ARM64 (ARCHES=\"amd64 arm64\" ../shared/tools/docker-here.sh), or ARCHES=amd64"
+    || fail "no arm64 base $NODE_IMAGE_ARM64 (build one as .ci/container.sh does), or ARCHES=amd64"
 fi
 version=$(node -p 'require("./package.json").version')
 common_args=(-f docker/Dockerfile --build-arg "VERSION=$version" --build-arg "REVISION=test")

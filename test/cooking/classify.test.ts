@@ -6,7 +6,7 @@ function expectCategories(cases: Array<[string, FoodCategory[]]>) {
   });
 }
 
-describe('classifyFood: the categories of food-safety.md §1', () => {
+describe('classifyFood: the categories of docs/food-safety.md §1', () => {
   expectCategories([
     ['chicken', ['poultry']],
     ['turkey', ['poultry']],

@@ -31,7 +31,7 @@ const input = (overrides: Partial<FoodSafetyInput>): FoodSafetyInput => ({
   ...overrides,
 });
 
-describe('food-safety.md §5 must-pass examples', () => {
+describe('docs/food-safety.md §5 must-pass examples', () => {
   type Example = {
     temperature: number;
     minutes: number;
@@ -80,7 +80,7 @@ describe('food-safety.md §5 must-pass examples', () => {
   });
 });
 
-describe('tables (food-safety.md §4)', () => {
+describe('tables (docs/food-safety.md §4)', () => {
   const tables: Array<[string, PasteurisationTable]> = [
     ['poultry', POULTRY_TABLE],
     ['red meat', RED_MEAT_TABLE],
@@ -172,7 +172,7 @@ describe('requiredMinutes', () => {
 });
 
 describe('blocking rules', () => {
-  test('run in the order of food-safety.md §2', () => {
+  test('run in the order of docs/food-safety.md §2', () => {
     expect(BLOCKING_RULES.map((r) => r.id)).toEqual(['FS-1', 'FS-2', 'FS-3', 'FS-4', 'FS-7', 'FS-5', 'FS-6']);
   });
 

@@ -1,5 +1,5 @@
 /**
- * food-safety.md §5 must-pass examples through the real API: a blocked cook is a 400 with a
+ * docs/food-safety.md §5 must-pass examples through the real API: a blocked cook is a 400 with a
  * teaching message and never reaches the cooker; an allowed one starts it.
  */
 import { startStack, type Stack } from '../helpers/stack';

@@ -1,5 +1,5 @@
 /**
- * api.md "Rate limits" and "Concurrency".
+ * docs/api.md "Rate limits" and "Concurrency".
  */
 import { RateLimiter } from '../../app/http/middleware/rate-limit';
 import { startStack, type Stack } from '../helpers/stack';

@@ -76,7 +76,7 @@ test('during an outage /status is a prompt 503 and /health stays 200; afterwards
     const status = await stack.api({ path: '/status', headers: client() });
     const elapsed = performance.now() - t0;
     expect(status.status).toBe(503);
-    expect(status.body).toEqual({ error: 'DEVICE_OFFLINE', message: expect.any(String) }); // api.md: cloud down reads as offline
+    expect(status.body).toEqual({ error: 'DEVICE_OFFLINE', message: expect.any(String) }); // docs/api.md: cloud down reads as offline
     expect(elapsed).toBeLessThan(COMMAND_TIMEOUT_MS); // served from memory, never waits for the cloud
 
     const health = await stack.raw({ path: '/health', headers: client() });

@@ -25,7 +25,7 @@ const malformed = '{"temperature_celsius": 65, "time_minutes": ';
 
 type Kind = 'status' | 'valid' | 'unsafe' | 'malformed';
 
-/** The answers api.md allows for each kind of request while the cloud misbehaves: status → error codes. */
+/** The answers docs/api.md allows for each kind of request while the cloud misbehaves: status → error codes. */
 const ALLOWED: Record<Kind, Record<number, string[]>> = {
   status: { 200: [], 503: ['DEVICE_OFFLINE'] },
   valid: {

@@ -1,5 +1,5 @@
 /**
- * `food_type` → food-safety categories (food-safety.md §1), by keyword lists kept as data.
+ * `food_type` → food-safety categories (docs/food-safety.md §1), by keyword lists kept as data.
  *
  * Matching, in plain words:
  * - Case-, accent- and punctuation-insensitive whole words: "Crème-Brûlée" reads as "creme brulee",

@@ -1,5 +1,5 @@
 /**
- * Food-safety rules of food-safety.md §2–§3 as data, plus the small evaluator that applies them.
+ * Food-safety rules of docs/food-safety.md §2–§3 as data, plus the small evaluator that applies them.
  * Blocking rules run in the spec's order and the first failure is thrown as a CookError; warning
  * rules add advice to a cook that may start. Messages teach: the rule, why, and a safe
  * alternative with numbers.
@@ -26,7 +26,7 @@ type BlockingRule =
   /** FS-5, FS-6: the pasteurisation time from a table at (temperature, thickness). */
   | { id: RuleId; kind: 'pasteurisation-time'; appliesTo: Applicability; table: PasteurisationTable };
 
-/** In evaluation order (food-safety.md §2: FS-1, FS-2, FS-3, FS-4, FS-7, FS-5, FS-6). */
+/** In evaluation order (docs/food-safety.md §2: FS-1, FS-2, FS-3, FS-4, FS-7, FS-5, FS-6). */
 export const BLOCKING_RULES: readonly BlockingRule[] = [
   { id: 'FS-1', kind: 'field-range', appliesTo: 'all', field: 'temperature_celsius' },
   { id: 'FS-2', kind: 'field-range', appliesTo: 'all', field: 'time_minutes' },
@@ -340,7 +340,7 @@ function warns(rule: WarningRule, ctx: RuleContext): boolean {
 
 /**
  * Applies every food-safety rule to a request whose fields are already type-checked.
- * @throws CookError for the first blocking rule that fails (codes of food-safety.md §2).
+ * @throws CookError for the first blocking rule that fails (codes of docs/food-safety.md §2).
  */
 export function evaluateFoodSafety(input: FoodSafetyInput): FoodSafetyResult {
   const ctx: RuleContext = {

@@ -1,5 +1,5 @@
 /**
- * Pasteurisation tables, copied verbatim from food-safety.md §4 so a reviewer can check them
+ * Pasteurisation tables, copied verbatim from docs/food-safety.md §4 so a reviewer can check them
  * against the source line by line. Data only: how to read them lives in ./rules.ts.
  */
 
@@ -20,7 +20,7 @@ export interface PasteurisationRow {
   readonly minutes: readonly number[];
 }
 
-/** Thickness assumed when the request does not give one (food-safety.md §2). */
+/** Thickness assumed when the request does not give one (docs/food-safety.md §2). */
 export const DEFAULT_THICKNESS_MM = 25;
 
 /** Table 4.1: poultry, food starting at 5 °C, 7-log reduction of Salmonella. */
