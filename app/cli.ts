@@ -4,10 +4,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AnovaClient } from './anova/client';
-import { ConfigError, environmentWithDotEnv, loadAnovaConfig, loadConfig } from './config';
+import { ConfigError, environmentWithDotEnv, loadAnovaConfig, loadConfig, loadDataDir } from './config';
+import { backupDatabase, defaultBackupPath } from './journal/backup';
 import { createLogger, silentLogger } from './log';
 import type { SimulatorHandle } from './simulator/types';
-import { exitOnCrash, onSignals, serve, startServer, type RunningServer } from './main';
+import { EXIT_SETUP, exitOnCrash, onSignals, serve, startServer, type RunningServer } from './main';
 
 const USAGE = `Anova Control Server
 
@@ -21,6 +22,8 @@ Commands:
   list-devices      connect with ANOVA_TOKEN and list the cookers on the account
   generate-api-key  print a new random API key for API_KEY
   check-config      validate the environment and say what is wrong (never prints secrets)
+  backup [FILE]     write a consistent copy of the database (default DATA_DIR/backups/anova-<time>.db);
+                    safe while the server runs
 `;
 
 export function generateApiKey(): string {
@@ -111,6 +114,23 @@ async function listDevices(): Promise<void> {
   process.stdout.write('\nPut the ID of the cooker to control in ANOVA_DEVICE_ID (needed only with several cookers).\n');
 }
 
+/** `backup [FILE]`: a checked snapshot of the database, beside the running server. */
+function backup(args: string[]): void {
+  let dataDir: string;
+  try {
+    dataDir = loadDataDir(environmentWithDotEnv());
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message, EXIT_SETUP);
+    throw err;
+  }
+  try {
+    const result = backupDatabase(dataDir, args[0] ?? defaultBackupPath(dataDir, Date.now()));
+    process.stdout.write(`Backup written: ${result.path} (${result.bytes} bytes, ${result.cooks} cooks, integrity ok)\n`);
+  } catch (err) {
+    fail(`Backup failed: ${err instanceof Error ? err.message : String(err)}`, 1);
+  }
+}
+
 /** The API wired to an in-process simulator, with a fresh key printed once. */
 async function demo(args: string[]): Promise<void> {
   const { startSimulator } = await import('./simulator/index');
@@ -181,6 +201,8 @@ export async function main(argv: string[]): Promise<void> {
       return;
     case 'check-config':
       return checkConfig();
+    case 'backup':
+      return backup(rest);
     case 'help':
     case '--help':
     case '-h':

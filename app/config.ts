@@ -24,6 +24,11 @@ export interface Config {
   publicUrl: string;
   trustProxy: boolean;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
+  /** Where the SQLite file lives (./data locally, /data in the image). */
+  dataDir: string;
+  journalRetentionDays: number;
+  /** How long the water may sit more than 1 °C below the set temperature before temperature_drop. */
+  dropAlertSeconds: number;
 }
 
 const apiKey = makeValidator<string>((value) => {
@@ -62,7 +67,7 @@ const listenPort = makeValidator<number>((value) => {
   return n;
 });
 
-const seconds = (min: number, max: number, def: number, desc: string) =>
+const numberInRange = (min: number, max: number, def: number, desc: string) =>
   makeValidator<number>((value) => {
     const n = Number(value);
     if (!Number.isFinite(n) || n < min || n > max) throw new Error(`must be a number from ${min} to ${max}`);
@@ -74,9 +79,14 @@ const anovaSpec = {
   ANOVA_TOKEN: anovaToken({ desc: 'Anova Personal Access Token' }),
   ANOVA_WS_URL: wsUrl({ default: DEFAULT_ANOVA_WS_URL, desc: "Anova cloud WebSocket URL" }),
   ANOVA_DEVICE_ID: str({ default: '', desc: 'cooker id to control (empty: the only cooker)' }),
-  ANOVA_OFFLINE_AFTER_SECONDS: seconds(1, 86_400, 120, 'silence after which the cooker is offline'),
-  ANOVA_PING_INTERVAL_SECONDS: seconds(0.05, 3_600, 30, 'WebSocket ping interval'),
-  ANOVA_COMMAND_TIMEOUT_SECONDS: seconds(0.05, 15, 10, 'how long to wait for the cloud to answer a command'),
+  ANOVA_OFFLINE_AFTER_SECONDS: numberInRange(1, 86_400, 120, 'silence after which the cooker is offline'),
+  ANOVA_PING_INTERVAL_SECONDS: numberInRange(0.05, 3_600, 30, 'WebSocket ping interval'),
+  ANOVA_COMMAND_TIMEOUT_SECONDS: numberInRange(0.05, 15, 10, 'how long to wait for the cloud to answer a command'),
+};
+
+/** Where the database lives (also all that `backup` and `oauth` need). */
+const dataSpec = {
+  DATA_DIR: str({ default: 'data', desc: 'directory of the SQLite file (cook journal, notification outbox, OAuth grants)' }),
 };
 
 /** The envalid spec; its keys are exactly the variables the server reads (documented in .env.example). */
@@ -88,6 +98,9 @@ const spec = {
   PUBLIC_URL: url({ default: 'http://localhost:3000', desc: 'public base URL, used in the OpenAPI servers list' }),
   TRUST_PROXY: bool({ default: false, desc: 'trust CF-Connecting-IP for the client address' }),
   LOG_LEVEL: str({ default: 'info', choices: ['error', 'warn', 'info', 'debug'] as const }),
+  ...dataSpec,
+  JOURNAL_RETENTION_DAYS: numberInRange(1, 36_500, 365, 'days of cook history kept'),
+  FOOD_SAFETY_DROP_ALERT_SECONDS: numberInRange(1, 3_600, 300, 'seconds the water may sit more than 1 °C low before an alert'),
 };
 
 export const CONFIG_VARIABLES = Object.keys(spec);
@@ -131,6 +144,11 @@ export function loadAnovaConfig(env: Record<string, string | undefined>): AnovaC
   };
 }
 
+/** Only DATA_DIR (for the commands that work on the database file). */
+export function loadDataDir(env: Record<string, string | undefined>): string {
+  return cleanEnv(env, dataSpec, { reporter: throwProblems }).DATA_DIR;
+}
+
 /** Validates an environment (process.env, or a literal object in tests) into a Config. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const e = cleanEnv(env, spec, { reporter: throwProblems });
@@ -142,6 +160,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    dataDir: e.DATA_DIR,
+    journalRetentionDays: e.JOURNAL_RETENTION_DAYS,
+    dropAlertSeconds: e.FOOD_SAFETY_DROP_ALERT_SECONDS,
   };
 }
 

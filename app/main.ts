@@ -1,14 +1,19 @@
 /**
- * Composition root: config → logger → Anova client → cook service → HTTP server, plus the
- * process's signals. `startServer` is what tests and the demo call; `serve` is the CLI command.
+ * Composition root: config → logger → database and journal → Anova client → cook service (with
+ * its food-safety monitor) → API operations → HTTP server, plus the process's signals.
+ * `startServer` is what tests and the demo call; `serve` is the CLI command.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AnovaClient, type AnovaClientOptions } from './anova/client';
+import { createApiOperations, type ApiOperations } from './api/operations';
 import { ConfigError, environmentWithDotEnv, loadConfig, type Config } from './config';
+import { monitorFactory } from './cooking/monitor-factory';
 import { CookService } from './cooking/service';
 import { buildOpenApiDocument } from './http/openapi';
 import { createHttpApp } from './http/server';
+import { DataDirectoryInUseError, openDatabase, type OpenedDatabase } from './journal/database';
+import { CookJournal } from './journal/journal';
 import { createLogger, type Logger } from './log';
 import { VERSION } from './version';
 
@@ -16,14 +21,18 @@ import { VERSION } from './version';
 const DRAIN_MS = 2_500;
 /** Hard bound: the process is gone well inside Docker's 10 s grace period (and our 5 s promise). */
 const EXIT_DEADLINE_MS = 4_500;
+/** Exit code for a setup that cannot run: bad configuration, or a data directory another server holds. */
+export const EXIT_SETUP = 2;
 
 export interface RunningServer {
   url: string;
   port: number;
   client: AnovaClient;
   service: CookService;
+  journal: CookJournal;
+  operations: ApiOperations;
   logger: Logger;
-  /** Stops accepting, lets in-flight requests finish (bounded), closes the cloud socket. */
+  /** Stops accepting, lets in-flight requests finish (bounded), closes the cloud socket and the database. */
   close(): Promise<void>;
 }
 
@@ -33,11 +42,27 @@ export interface StartOptions {
   /** Test knobs for the Anova client (backoff, auth retry...). */
   client?: Partial<AnovaClientOptions>;
   confirmWindowMs?: number;
+  /** How often the monitor is advanced while the cooker is silent (default 15 s). */
+  monitorTickMs?: number;
+  /** How long samples wait in memory before a commit (default 5 min). */
+  journalFlushMs?: number;
 }
 
+/**
+ * Starts everything and resolves once the HTTP server listens.
+ * @throws DataDirectoryInUseError when another server holds DATA_DIR.
+ */
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger({ level: config.logLevel, secrets: [config.apiKey, config.anovaToken] });
   const clock = opts.clock ?? Date.now;
+  const database = openDatabase({ dataDir: config.dataDir, logger, clock });
+  const journal = new CookJournal({
+    db: database.db,
+    logger,
+    clock,
+    retentionDays: config.journalRetentionDays,
+    flushIntervalMs: opts.journalFlushMs,
+  });
   const client = new AnovaClient({
     url: config.anovaWsUrl,
     token: config.anovaToken,
@@ -48,12 +73,29 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     logger,
     ...opts.client,
   });
-  const service = new CookService({ cooker: client, clock, confirmWindowMs: opts.confirmWindowMs });
+  const service = new CookService({
+    cooker: client,
+    journal,
+    // Silence longer than the staleness limit is time the monitor could not see.
+    createMonitor: monitorFactory({ dropAlertSeconds: config.dropAlertSeconds, maxGapMs: config.offlineAfterMs }),
+    clock,
+    confirmWindowMs: opts.confirmWindowMs,
+    tickMs: opts.monitorTickMs,
+  });
+  service.recover();
+  const operations = createApiOperations({
+    service,
+    journal,
+    plan: () => {
+      throw new Error('TEMPORARY: the planner lands with the thermal model');
+    },
+  });
   const app = createHttpApp({
     logger,
     apiKey: config.apiKey,
     trustProxy: config.trustProxy,
-    service,
+    operations,
+    journalHealth: () => journal.health(),
     openApiJson: JSON.stringify(buildOpenApiDocument({ publicUrl: config.publicUrl, version: VERSION })),
     version: VERSION,
     cloudConnected: () => client.cloudStatus().state === 'connected',
@@ -62,14 +104,21 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   const server = app.listen({ port: config.port, host: config.host });
   server.keepAliveTimeout = 65_000; // longer than cloudflared's idle pool, so it never reuses a closed socket
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+  } catch (err) {
+    service.close();
+    journal.close();
+    database.close();
+    throw err;
+  }
   client.start();
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  logger.info('server listening', { host: config.host, port, version: VERSION });
+  logger.info('server listening', { host: config.host, port, version: VERSION, journal: journal.health() });
 
   let closing: Promise<void> | null = null;
   return {
@@ -77,12 +126,23 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     port,
     client,
     service,
+    journal,
+    operations,
     logger,
-    close: () => (closing ??= shutdown(server, client, logger)),
+    close: () => (closing ??= shutdown({ server, client, service, journal, database, logger })),
   };
 }
 
-async function shutdown(server: Server, client: AnovaClient, logger: Logger): Promise<void> {
+interface Parts {
+  server: Server;
+  client: AnovaClient;
+  service: CookService;
+  journal: CookJournal;
+  database: OpenedDatabase;
+  logger: Logger;
+}
+
+async function shutdown({ server, client, service, journal, database, logger }: Parts): Promise<void> {
   logger.info('shutting down');
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
@@ -93,6 +153,9 @@ async function shutdown(server: Server, client: AnovaClient, logger: Logger): Pr
     await Promise.race([closed, delay(500)]);
     server.closeAllConnections();
   }
+  service.close();
+  journal.close(); // the samples still waiting are committed here
+  database.close();
   logger.info('shut down');
 }
 
@@ -108,7 +171,7 @@ export async function serve(): Promise<void> {
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\nSee .env.example for every variable.\n`);
-      process.exit(2);
+      process.exit(EXIT_SETUP);
     }
     throw err;
   }
@@ -120,7 +183,14 @@ export async function serve(): Promise<void> {
     await (await running)?.close();
   });
   running = startServer(config, { logger });
-  await running;
+  try {
+    await running;
+  } catch (err) {
+    if (!(err instanceof DataDirectoryInUseError)) throw err;
+    logger.error('data directory in use', { dataDir: err.dataDir });
+    process.stderr.write(`${err.message}\n`);
+    process.exit(EXIT_SETUP);
+  }
 }
 
 /** Unexpected errors are logged and end the process non-zero; Docker restarts it. */

@@ -37,6 +37,9 @@ test('defaults match the documentation', () => {
     publicUrl: 'http://localhost:3000',
     trustProxy: false,
     logLevel: 'info',
+    dataDir: 'data',
+    journalRetentionDays: 365,
+    dropAlertSeconds: 300,
   });
 });
 

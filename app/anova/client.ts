@@ -1,5 +1,5 @@
 /**
- * The connection to Anova's cloud (anova-protocol.md §1.1, §2, §4, §5): one WebSocket per
+ * The connection to Anova's cloud (docs/anova-protocol.md §1.1, §2, §4, §5): one WebSocket per
  * client, kept alive with pings and a silence watchdog, reconnected with jittered backoff,
  * device discovery and selection, state cache, and command correlation.
  *
@@ -221,6 +221,14 @@ export class AnovaClient extends EventEmitter<AnovaClientEvents> implements Cook
     this.on('state', listener); // publish() isolates a listener that throws
     return () => {
       this.off('state', listener);
+    };
+  }
+
+  onOnlineChange(listener: (online: boolean) => void): () => void {
+    const relay = (online: boolean) => listener(online);
+    this.on('online', relay);
+    return () => {
+      this.off('online', relay);
     };
   }
 

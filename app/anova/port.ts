@@ -35,4 +35,9 @@ export interface CookerPort {
   setTemperatureUnit(unit: 'C' | 'F'): Promise<CommandAck>;
   /** Subscribe to parsed states of any cooker (used to confirm commands). Returns an unsubscribe. */
   onState(listener: (state: DeviceState) => void): () => void;
+  /**
+   * Subscribe to the selected cooker going offline (silent beyond the staleness limit, or an
+   * explicit offline flag) and coming back, while the cloud is connected. Returns an unsubscribe.
+   */
+  onOnlineChange(listener: (online: boolean) => void): () => void;
 }

@@ -1,12 +1,26 @@
 /**
- * Start / stop / status of a cook: the busy lock, the record of the cook we started, and the
- * estimates. Talks to the cooker only through CookerPort, so it holds no I/O of its own.
+ * Start / stop / status of a cook, and the life of the cook this server started: the busy
+ * lock, the record of the cook, its journal (events and samples), its live food-safety monitor,
+ * and its recovery after a restart of the server. Talks to the cooker only through CookerPort,
+ * to the journal through CookJournalPort and to the monitor through a factory, so it holds no
+ * I/O of its own.
+ *
+ * A cook ends as docs/api.md, GET /cooks, defines: "stopped" through this API; "done" once the
+ * timer ran out; "stopped_on_device" when the cooker went idle while online before the timer
+ * ran out; "interrupted" when it went offline (or out of our sight) before the timer ran out and
+ * came back idle. After the last two the monitor keeps running until the next start or stop:
+ * the food may be sitting in cooling water, and its danger budget keeps counting.
  */
+import { EventEmitter } from 'node:events';
 import { AnovaError } from '../anova/errors';
+import { projectTimer } from '../anova/state';
 import type { CookerPort } from '../anova/port';
 import type { CookerSnapshot, DeviceState } from '../anova/types';
+import type { CookMonitorLike, MonitorFactory, MonitorObservation } from './cook-monitor-port';
 import { CookError } from './errors';
+import type { FoodCategory } from './food-safety/classify';
 import { DEFAULT_THICKNESS_MM } from './food-safety/tables';
+import type { CookEvent, CookJournalPort, EndReason, SampleState, StoredCookDetail } from './journal-port';
 import type { CookRequest } from './request';
 import { buildStatusView, heatUpSeconds, type StatusView } from './status';
 
@@ -29,6 +43,23 @@ export interface CookRecord {
   estimatedCompletionAt: number;
 }
 
+/** A cook being followed: the record plus what the server has seen of it. */
+interface ActiveCook {
+  record: CookRecord;
+  categories: FoodCategory[];
+  monitor: CookMonitorLike;
+  /** The timer ran out (the cooker reported done). */
+  timerRanOut: boolean;
+  /** The cooker was out of sight (offline, or the server was down) since it was last seen running. */
+  unseenSince: number | null;
+  /** A stop through the API is on its way: an idle state now is that stop. */
+  stopRequested: boolean;
+  /** Set once the cook ended; a lingering cook keeps its monitor until the next start or stop. */
+  ended: EndReason | null;
+  /** Device alerts of the last state (for raised/cleared events). */
+  deviceAlerts: ReadonlySet<string>;
+}
+
 export interface StartResult {
   cookId: string;
   deviceState: 'preheating';
@@ -44,49 +75,97 @@ export interface StopResult {
   finalTempC: number | null;
 }
 
+/** Every event the service records, also emitted (the notifier listens). */
+export interface ServiceEvents {
+  cookEvent: [{ cookId: string; event: CookEvent }];
+}
+
 export interface CookServiceOptions {
   cooker: CookerPort;
+  journal: CookJournalPort;
+  createMonitor: MonitorFactory;
   clock?: () => number;
   newId?: () => string;
   /**
    * How long an acknowledged or unanswered start keeps the cooker "busy" while its states still
-   * say idle: the device applies a command on a later push (anova-protocol.md §2.2).
+   * say idle: the device applies a command on a later push (docs/anova-protocol.md §2.2).
    */
   confirmWindowMs?: number;
+  /** How often the monitor is advanced while no state arrives (an offline cooker); default 15 s. */
+  tickMs?: number;
 }
 
 const ACTIVE_MODES = new Set<DeviceState['mode']>(['preheating', 'cooking', 'done', 'unknown']);
+const RUNNING_MODES = new Set<DeviceState['mode']>(['preheating', 'cooking', 'done']);
+/** A recovered cook is ours only if the cooker still holds the same setpoint (0.1 °C steps). */
+const SAME_SETPOINT_C = 0.05;
+/** ... and a timer that could have run since we started it (clock skew and rounding). */
+const TIMER_SLACK_SECONDS = 120;
 
-export class CookService {
+export class CookService extends EventEmitter<ServiceEvents> {
   private readonly cooker: CookerPort;
+  private readonly journal: CookJournalPort;
+  private readonly createMonitor: MonitorFactory;
   private readonly clock: () => number;
   private readonly newId: () => string;
   private readonly confirmWindowMs: number;
-  private record: CookRecord | null = null;
+  private readonly tickMs: number;
+  private active: ActiveCook | null = null;
+  /** A cook the journal says was running when the server stopped; decided at the cooker's first state. */
+  private recovering: StoredCookDetail | null = null;
+  private ticker: NodeJS.Timeout | null = null;
+  private readonly unsubscribe: () => void;
 
   constructor(opts: CookServiceOptions) {
+    super();
     this.cooker = opts.cooker;
+    this.journal = opts.journal;
+    this.createMonitor = opts.createMonitor;
     this.clock = opts.clock ?? Date.now;
     this.newId = opts.newId ?? (() => crypto.randomUUID());
     this.confirmWindowMs = opts.confirmWindowMs ?? 15_000;
-    opts.cooker.onState((state) => {
-      if (this.record && state.cookerId === this.cooker.selected()?.info.cookerId) this.follow(state);
+    this.tickMs = opts.tickMs ?? 15_000;
+    const offState = opts.cooker.onState((state) => {
+      if (state.cookerId === this.cooker.selected()?.info.cookerId) this.onCookerState(state);
     });
+    const offOnline = opts.cooker.onOnlineChange((online) => this.onCookerOnline(online));
+    this.unsubscribe = () => {
+      offState();
+      offOnline();
+    };
   }
+
+  // ------------------------------------------------------------------------------- the API
 
   /** The current status, served from pushed state (no cloud round trip). */
   status(): StatusView {
-    // api.md: /status reports a lost cloud connection as DEVICE_OFFLINE too.
+    // docs/api.md: /status reports a lost cloud connection as DEVICE_OFFLINE too.
     const snapshot = this.requireOnlineCooker('DEVICE_OFFLINE');
     this.reconcileLazily(snapshot);
-    return buildStatusView(snapshot, this.record, this.clock());
+    const now = this.clock();
+    const cook = this.active;
+    return buildStatusView(snapshot, cook?.record ?? null, now, {
+      lingering: cook?.ended != null,
+      foodSafety: cook ? cook.monitor.view(now) : null,
+      alerts: cook ? cook.monitor.alerts() : [],
+    });
+  }
+
+  /** The /status body when it can be built, else null (for notifications). */
+  statusOrNull(): StatusView | null {
+    try {
+      return this.status();
+    } catch {
+      return null;
+    }
   }
 
   async start(req: CookRequest): Promise<StartResult> {
     const snapshot = this.requireOnlineCooker();
     this.reconcileLazily(snapshot);
-    if (this.record || (snapshot.state && ACTIVE_MODES.has(snapshot.state.mode))) {
-      throw busyError(this.record, snapshot.state);
+    const running = this.active && !this.active.ended;
+    if (running || (snapshot.state && ACTIVE_MODES.has(snapshot.state.mode))) {
+      throw busyError(this.active?.record ?? null, snapshot.state);
     }
     const now = this.clock();
     const heatUp = heatUpSeconds(snapshot.state?.currentTempC ?? null, req.temperatureC);
@@ -102,22 +181,28 @@ export class CookService {
       seenOnDevice: false,
       estimatedCompletionAt: now + (heatUp + req.timeMinutes * 60) * 1000,
     };
-    this.record = record;
+    this.setActive(this.newActiveCook(record, req.categories, (req.thicknessMm ?? DEFAULT_THICKNESS_MM)));
     try {
       const ack = await this.cooker.startCook({ targetTempC: req.temperatureC, timerSeconds: req.timeMinutes * 60 });
-      if (this.record === record) {
+      if (this.active?.record === record) {
         record.requestId = ack.requestId;
         record.phase = 'acked';
         record.since = this.clock();
+        this.journalStart(record, req, snapshot.info.cookerId, now);
+        this.record(record.cookId, 'started', now, { request_id: ack.requestId });
+        this.sample(this.active, snapshot.state, now);
       }
     } catch (err) {
-      if (this.record === record) {
+      if (this.active?.record === record) {
         const maybeApplied = err instanceof AnovaError && (err.code === 'TIMEOUT' || err.code === 'CLOUD_UNREACHABLE');
         if (maybeApplied) {
           record.phase = 'uncertain';
           record.since = this.clock();
+          // It may be cooking: journal it now; if it never shows up, it ends as interrupted.
+          this.journalStart(record, req, snapshot.info.cookerId, now);
+          this.record(record.cookId, 'started', now, { unconfirmed: true });
         } else {
-          this.record = null;
+          this.setActive(null);
         }
       }
       throw err;
@@ -130,7 +215,7 @@ export class CookService {
       estimatedCompletionAt: record.estimatedCompletionAt,
       foodType: record.foodType,
       warnings: req.warnings,
-      thicknessAssumedMm: req.thicknessAssumed ? DEFAULT_THICKNESS_MM : null,
+      thicknessAssumedMm: req.thicknessAssumed ? (req.thicknessMm ?? DEFAULT_THICKNESS_MM) : null,
     };
   }
 
@@ -138,14 +223,269 @@ export class CookService {
     const snapshot = this.requireOnlineCooker();
     this.reconcileLazily(snapshot);
     const deviceActive = snapshot.state !== null && ACTIVE_MODES.has(snapshot.state.mode);
-    if (!this.record && !deviceActive) {
+    if (!this.active && !deviceActive) {
       throw new CookError('NO_ACTIVE_COOK', 'Nothing is cooking right now, so there is nothing to stop.');
     }
     // A start still in flight is queued before this stop by the client, so the stop wins.
-    await this.cooker.stopCook();
-    this.record = null;
+    const stopping = this.active;
+    if (stopping) stopping.stopRequested = true; // the idle push may arrive before the ack
+    try {
+      await this.cooker.stopCook();
+    } catch (err) {
+      if (stopping) stopping.stopRequested = false;
+      throw err;
+    }
+    const cook = this.active;
+    if (cook) {
+      const at = this.clock();
+      if (!cook.ended) this.end(cook, 'stopped', at, {});
+      this.setActive(null);
+    }
     const temp = this.cooker.selected()?.state?.currentTempC ?? null;
     return { finalTempC: temp };
+  }
+
+  private journalStart(record: CookRecord, req: CookRequest, cookerId: string, now: number): void {
+    this.journal.recordStart({
+      cookId: record.cookId,
+      cookerId,
+      startedAt: now,
+      targetC: req.temperatureC,
+      timeMinutes: req.timeMinutes,
+      foodType: req.foodType,
+      thicknessMm: (req.thicknessMm ?? DEFAULT_THICKNESS_MM),
+      thicknessAssumed: req.thicknessAssumed,
+      categories: req.categories,
+      governingRule: null, // TEMPORARY until the evaluator reports it
+      warnings: req.warnings,
+      request: {
+        temperature_celsius: req.temperatureC,
+        time_minutes: req.timeMinutes,
+        food_type: req.foodType,
+        thickness_mm: req.thicknessMm,
+      },
+      estimatedCompletionAt: record.estimatedCompletionAt,
+      pasteurised: null, // TEMPORARY until the evaluator reports it
+    });
+  }
+
+  /** The journal's last unfinished cook (read at start-up): rebuilt now, decided at the cooker's first state. */
+  recover(): void {
+    const stored = this.journal.unfinishedCook();
+    if (!stored) return;
+    const record: CookRecord = {
+      cookId: stored.cookId,
+      requestId: stringOrNull(stored.events.find((e) => e.type === 'started')?.detail.request_id),
+      targetTempC: stored.targetC,
+      timeMinutes: stored.timeMinutes,
+      foodType: stored.foodType,
+      phase: 'acked',
+      since: stored.startedAt,
+      seenOnDevice: false,
+      estimatedCompletionAt: stored.estimatedCompletionAt ?? stored.startedAt + stored.timeMinutes * 60_000,
+    };
+    const cook = this.newActiveCook(record, stored.categories as FoodCategory[], stored.thicknessMm);
+    // Rebuild the monitor from what was written; the time since the last sample was not seen.
+    for (const s of stored.samples) cook.monitor.observe(observationOf(s));
+    cook.timerRanOut = stored.events.some((e) => e.type === 'done');
+    const lastSeen = Math.max(stored.startedAt, ...stored.samples.map((s) => s.at), ...stored.events.map((e) => e.at));
+    cook.unseenSince = lastSeen;
+    this.setActive(cook);
+    this.recovering = stored;
+    const state = this.cooker.selected()?.state;
+    if (state) this.onCookerState(state);
+  }
+
+  /** The selected cooker went offline or came back (the client's staleness limit). */
+  private onCookerOnline(online: boolean): void {
+    const cook = this.active;
+    if (!cook || cook.ended || cook.record.phase === 'sending') return;
+    const at = this.clock();
+    if (online) {
+      this.record(cook.record.cookId, 'device_online', at, {});
+      return;
+    }
+    const interrupted = !cook.timerRanOut;
+    cook.unseenSince ??= at;
+    this.record(cook.record.cookId, 'device_offline', at, { interrupted });
+    this.observe(cook, { at, mode: 'offline', waterC: null, targetC: null, timerRemainingSeconds: null });
+    this.sample(cook, null, at);
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.setActive(null);
+  }
+
+  // ------------------------------------------------------------------------------- following the cooker
+
+  private onCookerState(state: DeviceState): void {
+    const cook = this.active;
+    if (!cook) return;
+    if (this.recovering) {
+      this.recovering = null;
+      this.decideRecovery(cook, state);
+      if (this.active !== cook) return;
+    }
+    this.follow(cook, state);
+  }
+
+  /** Reattach the recovered cook when the cooker still runs it; otherwise `follow` closes it. */
+  private decideRecovery(cook: ActiveCook, state: DeviceState): void {
+    const at = this.clock();
+    const rec = cook.record;
+    const downtimeSeconds = Math.round((at - (cook.unseenSince ?? at)) / 1000);
+    const same = sameCook(rec, state, at);
+    this.record(rec.cookId, 'server_restarted', at, {
+      reattached: same,
+      cooker_state: state.mode,
+      unseen_seconds: downtimeSeconds,
+    });
+    if (same) {
+      rec.seenOnDevice = true;
+      return;
+    }
+    if (RUNNING_MODES.has(state.mode)) {
+      // The cooker runs something else now: ours was stopped and replaced on the device.
+      this.end(cook, cook.timerRanOut ? 'done' : 'stopped_on_device', at, { replaced: true });
+      this.setActive(null);
+      return;
+    }
+    // Idle (or unknown): `follow` ends it as done or interrupted, like any cook seen idle after being out of sight.
+    rec.seenOnDevice = true;
+  }
+
+  /** One state of the selected cooker while we follow a cook. */
+  private follow(cook: ActiveCook, state: DeviceState): void {
+    const rec = cook.record;
+    if (rec.phase === 'sending') return;
+    const at = this.clock();
+    if (!cook.ended) {
+      if (RUNNING_MODES.has(state.mode) || state.mode === 'unknown') {
+        rec.seenOnDevice = true;
+        cook.unseenSince = null;
+      } else if (state.mode === 'idle' && state.observedAt > rec.since) {
+        const processedOurs = rec.requestId !== null && state.processedCommandIds.includes(rec.requestId);
+        if (!rec.seenOnDevice && !processedOurs) return; // our start has not reached the device yet
+      } else {
+        return;
+      }
+    }
+    this.diffDeviceAlerts(cook, state, at);
+    this.observe(cook, {
+      at,
+      mode: state.mode,
+      waterC: state.currentTempC,
+      targetC: state.targetTempC,
+      timerRemainingSeconds: projectTimer(state, at).remainingSeconds,
+    });
+    if (cook.ended) return;
+    this.sample(cook, state, at);
+    if (state.mode === 'done' && !cook.timerRanOut) {
+      cook.timerRanOut = true;
+      this.record(rec.cookId, 'done', at, {});
+    }
+    if (state.mode === 'cooking' || state.mode === 'preheating') this.updateEstimate(cook, state, at);
+    if (state.mode === 'idle') {
+      const reason: EndReason = cook.stopRequested
+        ? 'stopped'
+        : cook.timerRanOut
+          ? 'done'
+          : cook.unseenSince !== null
+            ? 'interrupted'
+            : 'stopped_on_device';
+      this.end(cook, reason, at, { water_celsius: state.currentTempC });
+      if (reason === 'done' || reason === 'stopped') this.setActive(null);
+    }
+  }
+
+  /** While cooking, the device's timer is the truth (time may be added on the cooker itself). */
+  private updateEstimate(cook: ActiveCook, state: DeviceState, at: number): void {
+    const remaining = projectTimer(state, at).remainingSeconds;
+    if (remaining === null) return;
+    const fromDevice =
+      state.mode === 'cooking'
+        ? at + remaining * 1000
+        : Math.max(cook.record.estimatedCompletionAt, at + (heatUpSeconds(state.currentTempC, cook.record.targetTempC) + remaining) * 1000);
+    if (Math.abs(fromDevice - cook.record.estimatedCompletionAt) < 60_000) return;
+    cook.record.estimatedCompletionAt = fromDevice;
+    this.journal.recordEstimate(cook.record.cookId, fromDevice);
+  }
+
+  private diffDeviceAlerts(cook: ActiveCook, state: DeviceState, at: number): void {
+    const now = new Set<string>(state.alerts);
+    for (const alert of now) if (!cook.deviceAlerts.has(alert)) this.record(cook.record.cookId, 'alert_raised', at, { alert, source: 'cooker' });
+    for (const alert of cook.deviceAlerts) if (!now.has(alert)) this.record(cook.record.cookId, 'alert_cleared', at, { alert, source: 'cooker' });
+    cook.deviceAlerts = now;
+  }
+
+  private observe(cook: ActiveCook, obs: MonitorObservation): void {
+    for (const e of cook.monitor.observe(obs)) this.record(cook.record.cookId, e.type, e.at, e.detail);
+  }
+
+  private tick(): void {
+    const cook = this.active;
+    if (!cook || cook.record.phase === 'sending') return;
+    const at = this.clock();
+    if (!cook.ended && !this.cooker.selected()?.online) cook.unseenSince ??= at;
+    for (const e of cook.monitor.advance(at)) this.record(cook.record.cookId, e.type, e.at, e.detail);
+    if (!cook.ended && cook.unseenSince !== null) this.sample(cook, null, at);
+  }
+
+  private end(cook: ActiveCook, reason: EndReason, at: number, detail: Record<string, unknown>): void {
+    cook.ended = reason;
+    const type = reason === 'stopped' || reason === 'stopped_on_device' ? 'stopped' : reason;
+    // The end first: whoever hears the event can already read how the cook ended.
+    this.journal.recordEnd(cook.record.cookId, reason, at);
+    this.record(cook.record.cookId, type, at, { end_reason: reason, ...detail });
+  }
+
+  private sample(cook: ActiveCook | null, state: DeviceState | null, at: number): void {
+    if (!cook || cook.record.phase === 'sending') return;
+    const offline = state === null;
+    const mode: SampleState = offline ? 'offline' : state.mode;
+    this.journal.offerSample(cook.record.cookId, {
+      at,
+      state: mode,
+      waterC: offline ? null : round1(state.currentTempC),
+      targetC: offline ? null : round1(state.targetTempC),
+      coreC: round1(cook.monitor.coreTempC()),
+    });
+  }
+
+  private record(cookId: string, type: CookEvent['type'], at: number, detail: Record<string, unknown>): void {
+    const event: CookEvent = { at, type, detail };
+    this.journal.recordEvent(cookId, event);
+    this.emit('cookEvent', { cookId, event });
+  }
+
+  private newActiveCook(record: CookRecord, categories: FoodCategory[], thicknessMm: number): ActiveCook {
+    return {
+      record,
+      categories,
+      monitor: this.createMonitor({
+        categories,
+        thicknessMm,
+        targetTempC: record.targetTempC,
+        timeMinutes: record.timeMinutes,
+        foodType: record.foodType,
+      }),
+      timerRanOut: false,
+      unseenSince: null,
+      stopRequested: false,
+      ended: null,
+      deviceAlerts: new Set(),
+    };
+  }
+
+  /** The one place the followed cook changes, so the monitor's ticker runs exactly while there is one. */
+  private setActive(cook: ActiveCook | null): void {
+    this.active = cook;
+    if (cook && !this.ticker) this.ticker = setInterval(() => this.tick(), this.tickMs).unref();
+    if (!cook && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = null;
+    }
   }
 
   /** The cooker must be known and online; otherwise the typed error says why. */
@@ -161,28 +501,31 @@ export class CookService {
   }
 
   private reconcileLazily(snapshot: CookerSnapshot): void {
-    if (snapshot.state) this.follow(snapshot.state);
+    if (snapshot.state) this.onCookerState(snapshot.state);
     // An acked start the device never showed, or an unanswered one, stops blocking after the window.
-    const rec = this.record;
-    if (rec && rec.phase !== 'sending' && !rec.seenOnDevice && this.clock() - rec.since > this.confirmWindowMs) {
-      const idle = snapshot.state?.mode === 'idle';
-      if (idle) this.record = null;
+    const cook = this.active;
+    const rec = cook?.record;
+    if (!cook || !rec || cook.ended || rec.phase === 'sending' || rec.seenOnDevice) return;
+    if (this.clock() - rec.since > this.confirmWindowMs && snapshot.state?.mode === 'idle') {
+      if (rec.phase === 'acked') this.end(cook, 'interrupted', this.clock(), { never_seen_on_cooker: true });
+      this.setActive(null);
     }
   }
+}
 
-  /** Follows the selected cooker: confirms our cook when it shows up, forgets it once idle again. */
-  private follow(state: DeviceState): void {
-    const rec = this.record;
-    if (!rec || rec.phase === 'sending') return;
-    if (ACTIVE_MODES.has(state.mode)) {
-      rec.seenOnDevice = true;
-      return;
-    }
-    if (state.mode !== 'idle' || state.observedAt <= rec.since) return;
-    // Idle after our cook ran (or after processing our start): it was stopped on the device or in the app.
-    const processedOurs = rec.requestId !== null && state.processedCommandIds.includes(rec.requestId);
-    if (rec.seenOnDevice || processedOurs) this.record = null;
-  }
+/** Does the cooker still run the cook we recorded (same setpoint, a timer that fits)? */
+function sameCook(rec: CookRecord, state: DeviceState, now: number): boolean {
+  if (!RUNNING_MODES.has(state.mode) || state.targetTempC === null) return false;
+  if (Math.abs(state.targetTempC - rec.targetTempC) > SAME_SETPOINT_C) return false;
+  const total = state.timerTotalSeconds;
+  // Time added on the cooker is allowed; a shorter timer is someone else's cook.
+  if (total !== null && total < rec.timeMinutes * 60) return false;
+  const elapsed = projectTimer(state, now).elapsedSeconds ?? 0;
+  return elapsed <= (now - rec.since) / 1000 + TIMER_SLACK_SECONDS;
+}
+
+function observationOf(s: StoredCookDetail['samples'][number]): MonitorObservation {
+  return { at: s.at, mode: s.state, waterC: s.waterC, targetC: s.targetC, timerRemainingSeconds: null };
 }
 
 function busyError(record: CookRecord | null, state: DeviceState | null): CookError {
@@ -194,4 +537,12 @@ function busyError(record: CookRecord | null, state: DeviceState | null): CookEr
   }
   const what = state?.mode === 'done' ? 'has finished a cook and is still holding temperature' : 'is already cooking';
   return new CookError('DEVICE_BUSY', `The cooker ${what}. Stop the current cook first if you want to start a new one.`);
+}
+
+function round1(n: number | null): number | null {
+  return n === null ? null : Math.round(n * 10) / 10;
+}
+
+function stringOrNull(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
 }

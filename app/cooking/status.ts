@@ -13,7 +13,7 @@ export const HEATING_RATE_C_PER_MIN = 2;
 
 export type ApiCookState = 'idle' | 'preheating' | 'cooking' | 'done' | 'unknown';
 
-/** The /status body, exactly the keys of api.md. */
+/** The /status body, exactly the keys of docs/api.md. */
 export interface StatusView {
   device_online: boolean;
   state: ApiCookState;
@@ -30,6 +30,8 @@ export interface StatusView {
   alerts: string[];
   device_name: string;
   last_update_seconds_ago: number | null;
+  /** v1.1: the live food-safety view of the cook this server follows, or null. */
+  food_safety: Record<string, unknown> | null;
 }
 
 /** Seconds to bring the water from `currentC` to `targetC` (0 when already there or hotter). */
@@ -46,7 +48,24 @@ function fahrenheit(c: number | null): number | null {
   return c === null ? null : round1(celsiusToFahrenheit(c));
 }
 
-export function buildStatusView(snapshot: CookerSnapshot, record: CookRecord | null, now: number): StatusView {
+/** What the cook service adds for the cook it follows (its monitor, and whether it already ended). */
+export interface CookExtras {
+  /** The cook ended (stopped on the device, or interrupted) but its food still needs watching. */
+  lingering: boolean;
+  /** The monitor's `food_safety` object, or null. */
+  foodSafety: Record<string, unknown> | null;
+  /** Alerts the server computed (temperature_drop, cook_interrupted, food_safety_at_risk, discard_food). */
+  alerts: string[];
+}
+
+const NO_EXTRAS: CookExtras = { lingering: false, foodSafety: null, alerts: [] };
+
+export function buildStatusView(
+  snapshot: CookerSnapshot,
+  record: CookRecord | null,
+  now: number,
+  extras: CookExtras = NO_EXTRAS,
+): StatusView {
   const device = snapshot.state;
   // The cloud acked our start but the cooker has not shown it yet: report the transition, not "idle".
   const pendingStart =
@@ -76,7 +95,7 @@ export function buildStatusView(snapshot: CookerSnapshot, record: CookRecord | n
     }
   }
 
-  const ours = record !== null && running && record.phase !== 'sending';
+  const ours = record !== null && record.phase !== 'sending' && (running || extras.lingering);
   return {
     device_online: snapshot.online,
     state,
@@ -90,8 +109,9 @@ export function buildStatusView(snapshot: CookerSnapshot, record: CookRecord | n
     cook_id: ours ? record.cookId : null,
     food_type: ours ? record.foodType : null,
     estimated_completion: completionAt === null ? null : new Date(completionAt).toISOString(),
-    alerts: device ? [...device.alerts] : [],
+    alerts: [...new Set([...(device?.alerts ?? []), ...(ours ? extras.alerts : [])])],
     device_name: snapshot.info.name,
     last_update_seconds_ago: snapshot.lastStateAt === null ? null : Math.max(0, Math.floor((now - snapshot.lastStateAt) / 1000)),
+    food_safety: ours ? extras.foodSafety : null,
   };
 }

@@ -5,7 +5,7 @@
  */
 import { AnovaError, type AnovaErrorCode } from '../anova/errors';
 import { CookError } from '../cooking/errors';
-import { API_ERROR_CODES } from '../cooking/schema';
+import { API_ERROR_CODES } from '../api/schemas';
 
 /** Errors raised by the HTTP edge itself. */
 export type EdgeErrorCode =
@@ -15,7 +15,10 @@ export type EdgeErrorCode =
   | 'METHOD_NOT_ALLOWED'
   | 'PAYLOAD_TOO_LARGE'
   | 'RATE_LIMITED'
-  | 'INTERNAL_ERROR';
+  | 'INTERNAL_ERROR'
+  | 'COOK_NOT_FOUND'
+  | 'INVALID_LIMIT'
+  | 'JOURNAL_UNAVAILABLE';
 
 export class EdgeError extends Error {
   override readonly name = 'EdgeError';

@@ -3,24 +3,28 @@
  * GPT Action. Built from app/cooking/schema.ts, the same definitions the validator reads, so
  * the documented limits and the enforced ones cannot drift apart.
  *
- * ChatGPT Action limits (deployment.md): operation summary and description ≤ 300 characters,
+ * ChatGPT Action limits (docs/deployment-design.md §4): operation summary and description ≤ 300 characters,
  * parameter/property descriptions ≤ 700. `x-openai-isConsequential: true` makes ChatGPT ask the
  * person before starting or stopping the cooker. /openapi.json itself is not listed: it is for
  * importing the Action, not something the assistant should call.
  */
+import { COOKS_PAGE } from '../api/operations';
 import {
   API_ERROR_CODES,
+  COOK_DETAIL_RESPONSE_SCHEMA,
+  COOK_LIST_RESPONSE_SCHEMA,
+  COOK_PLAN_RESPONSE_SCHEMA,
+  COOK_SUMMARY_SCHEMA,
   ERROR_RESPONSE_SCHEMA,
+  FOOD_SAFETY_SCHEMA,
   HEALTH_RESPONSE_SCHEMA,
-  START_COOK_FIELDS,
   START_COOK_RESPONSE_SCHEMA,
   STATUS_RESPONSE_SCHEMA,
   STOP_COOK_RESPONSE_SCHEMA,
   type ApiErrorCode,
   type JsonSchema,
-  type NumericFieldSpec,
-  type TextFieldSpec,
-} from '../cooking/schema';
+} from '../api/schemas';
+import { START_COOK_FIELDS, type NumericFieldSpec, type TextFieldSpec } from '../cooking/schema';
 
 export interface OpenApiOptions {
   /** Public base URL of the server (the tunnel hostname), e.g. https://cook.example.com */
@@ -35,8 +39,17 @@ export interface OpenApiOperation {
   description: string;
   'x-openai-isConsequential': boolean;
   security?: Array<Record<string, string[]>>;
+  parameters?: OpenApiParameter[];
   requestBody?: { required: boolean; content: Record<string, { schema: JsonSchema }> };
   responses: Record<string, OpenApiResponse>;
+}
+
+export interface OpenApiParameter {
+  name: string;
+  in: 'query' | 'path';
+  required: boolean;
+  description: string;
+  schema: JsonSchema;
 }
 
 export interface OpenApiResponse {
@@ -65,6 +78,11 @@ const SCHEMAS = {
   StatusResponse: STATUS_RESPONSE_SCHEMA,
   StopCookResponse: STOP_COOK_RESPONSE_SCHEMA,
   HealthResponse: HEALTH_RESPONSE_SCHEMA,
+  FoodSafety: FOOD_SAFETY_SCHEMA,
+  CookPlanResponse: COOK_PLAN_RESPONSE_SCHEMA,
+  CookSummary: COOK_SUMMARY_SCHEMA,
+  CookListResponse: COOK_LIST_RESPONSE_SCHEMA,
+  CookDetailResponse: COOK_DETAIL_RESPONSE_SCHEMA,
   Error: ERROR_RESPONSE_SCHEMA,
 } satisfies Record<string, JsonSchema>;
 type SchemaName = keyof typeof SCHEMAS;
@@ -84,18 +102,28 @@ function startCookRequestSchema(): JsonSchema {
   return { type: 'object', required, properties };
 }
 
-function fieldSchema(spec: NumericFieldSpec | TextFieldSpec): JsonSchema {
+function fieldSchema(spec: NumericFieldSpec | TextFieldSpec, withDescription = true): JsonSchema {
+  const description = withDescription ? { description: spec.description } : {};
   if (spec.type === 'string') {
-    return { type: 'string', maxLength: spec.maxLength, description: spec.description, example: spec.example };
+    return { type: 'string', maxLength: spec.maxLength, ...description, example: spec.example };
   }
   return {
     type: spec.type,
     minimum: spec.minimum,
     maximum: spec.maximum,
     ...(spec.default !== undefined && { default: spec.default }),
-    description: spec.description,
+    ...description,
     example: spec.example,
   };
+}
+
+/** GET /cook-plan takes the start-cook fields that do not depend on time, as query parameters. */
+function cookPlanParameters(): OpenApiParameter[] {
+  const names = ['temperature_celsius', 'food_type', 'thickness_mm'] as const;
+  return names.map((name) => {
+    const spec = START_COOK_FIELDS[name];
+    return { name, in: 'query', required: spec.required, description: spec.description, schema: fieldSchema(spec, false) };
+  });
 }
 
 /** Error responses of an operation, one per status, each naming the codes it may carry. */
@@ -115,8 +143,13 @@ function errorResponses(codes: readonly ApiErrorCode[]): Record<string, OpenApiR
   return responses;
 }
 
+/** The start-cook validation codes: every 400 but the journal's. */
 const VALIDATION_CODES = (Object.keys(API_ERROR_CODES) as ApiErrorCode[]).filter(
-  (code) => API_ERROR_CODES[code].status === 400,
+  (code) => API_ERROR_CODES[code].status === 400 && code !== 'INVALID_LIMIT',
+);
+/** What /cook-plan can refuse: the start-cook codes without a body or a time. */
+const PLAN_CODES = VALIDATION_CODES.filter(
+  (code) => !['MISSING_BODY', 'INVALID_JSON', 'MISSING_TIME', 'INVALID_TIME', 'TIME_TOO_SHORT', 'TIME_TOO_LONG'].includes(code),
 );
 const DEVICE_CODES: readonly ApiErrorCode[] = [
   'ANOVA_AUTH_FAILED',
@@ -198,6 +231,68 @@ export function buildOpenApiDocument({ publicUrl, version }: OpenApiOptions): Op
               'INTERNAL_ERROR',
               ...DEVICE_CODES,
             ]),
+          },
+        },
+      },
+      '/cook-plan': {
+        get: {
+          operationId: 'planCook',
+          summary: 'Ask the server how long a food must cook at a temperature to be safe, before proposing a time.',
+          description:
+            'Call before startCooking and use its min_time_minutes (and max_time_minutes): the server refuses a shorter ' +
+            'cook. Give food_type and thickness_mm. Tell the person the message and every warning.',
+          'x-openai-isConsequential': false,
+          parameters: cookPlanParameters(),
+          responses: {
+            '200': { description: 'The safe time window for this food at this temperature.', content: json('CookPlanResponse') },
+            ...errorResponses([...PLAN_CODES, 'UNAUTHORIZED', 'RATE_LIMITED', 'INTERNAL_ERROR']),
+          },
+        },
+      },
+      '/cooks': {
+        get: {
+          operationId: 'listCooks',
+          summary: 'List past and current cooks from the journal, newest first.',
+          description:
+            'Each cook with its food, temperature, time, how it ended (end_reason), whether it was pasteurised and the ' +
+            'alerts seen. Page with `before` = the previous answer\'s `next`.',
+          'x-openai-isConsequential': false,
+          parameters: [
+            {
+              name: 'limit',
+              in: 'query',
+              required: false,
+              description: `How many cooks to return, ${COOKS_PAGE.min} to ${COOKS_PAGE.max} (default ${COOKS_PAGE.default}).`,
+              schema: { type: 'integer', minimum: COOKS_PAGE.min, maximum: COOKS_PAGE.max, default: COOKS_PAGE.default },
+            },
+            {
+              name: 'before',
+              in: 'query',
+              required: false,
+              description: 'The `next` value of the previous page, to get older cooks.',
+              schema: { type: 'string', format: 'uuid' },
+            },
+          ],
+          responses: {
+            '200': { description: 'A page of the journal.', content: json('CookListResponse') },
+            ...errorResponses(['INVALID_LIMIT', 'UNAUTHORIZED', 'COOK_NOT_FOUND', 'RATE_LIMITED', 'INTERNAL_ERROR', 'JOURNAL_UNAVAILABLE']),
+          },
+        },
+      },
+      '/cooks/{cook_id}': {
+        get: {
+          operationId: 'getCook',
+          summary: 'Get one cook with its events and its temperature curve.',
+          description:
+            'Everything the server recorded about one cook: events (temperature reached, pasteurised, alerts, stops) and ' +
+            'up to 500 samples of water, target and estimated core temperature.',
+          'x-openai-isConsequential': false,
+          parameters: [
+            { name: 'cook_id', in: 'path', required: true, description: 'The cook_id of the cook.', schema: { type: 'string', format: 'uuid' } },
+          ],
+          responses: {
+            '200': { description: 'The cook and its history.', content: json('CookDetailResponse') },
+            ...errorResponses(['UNAUTHORIZED', 'COOK_NOT_FOUND', 'RATE_LIMITED', 'INTERNAL_ERROR', 'JOURNAL_UNAVAILABLE']),
           },
         },
       },

@@ -4,8 +4,7 @@
  */
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import type { CookService } from '../cooking/service';
-import { parseStartCookBody } from '../cooking/request';
+import type { ApiOperations } from '../api/operations';
 import { EdgeError } from './errors';
 import { bearerAuth } from './middleware/auth';
 import { clientAddress } from './middleware/client-address';
@@ -15,27 +14,32 @@ import { RateLimiter, rateLimit } from './middleware/rate-limit';
 export interface RouteDeps {
   apiKey: string;
   trustProxy: boolean;
-  service: CookService;
+  operations: ApiOperations;
+  /** 'ok', or 'degraded' when the cook journal cannot be written (informational, like `anova`). */
+  journalHealth: () => 'ok' | 'degraded';
   /** The OpenAPI document, serialised once at start-up. */
   openApiJson: string;
   version: string;
   cloudConnected: () => boolean;
   clock: () => number;
+  /** The app's one failed-auth throttle, shared with /mcp and the OAuth approval page (server.ts). */
+  authFailures?: RateLimiter;
 }
 
-/** api.md "Rate limits", per client per minute. */
-export const RATE_LIMITS = { startCook: 10, stopCook: 10, status: 60, health: 120 } as const;
+/** docs/api.md "Rate limits", per client per minute. */
+export const RATE_LIMITS = { startCook: 10, stopCook: 10, status: 60, health: 120, cookPlan: 60, cooks: 60 } as const;
 
 export function buildRouter(deps: RouteDeps): { router: Router; fallback: Middleware } {
   const router = new Router();
   const client = (ctx: Context) => clientAddress(ctx, deps.trustProxy);
   const limit = (perMinute: number) => rateLimit(new RateLimiter({ limit: perMinute, clock: deps.clock }), client);
-  const auth = bearerAuth({ apiKey: deps.apiKey, client, clock: deps.clock });
+  const auth = bearerAuth({ apiKey: deps.apiKey, client, clock: deps.clock, failures: deps.authFailures });
   const startedAt = deps.clock();
-  const allowed = new Map<string, string[]>();
+  const allowed: Array<{ template: string; pattern: RegExp; methods: string[] }> = [];
   const register = (method: 'get' | 'post', path: string, ...handlers: Middleware[]) => {
     router[method](path, ...handlers);
-    allowed.set(path, method === 'get' ? ['GET', 'HEAD'] : ['POST']);
+    const pattern = new RegExp(`^${path.replace(/:[a-z_]+/g, '[^/]+')}$`);
+    allowed.push({ template: path.replace(/:([a-z_]+)/g, '{$1}'), pattern, methods: method === 'get' ? ['GET', 'HEAD'] : ['POST'] });
   };
 
   register('get', '/health', limit(RATE_LIMITS.health), (ctx) => {
@@ -46,6 +50,7 @@ export function buildRouter(deps: RouteDeps): { router: Router; fallback: Middle
       timestamp: new Date(now).toISOString(),
       uptime_seconds: Math.floor((now - startedAt) / 1000),
       anova: { connected: deps.cloudConnected() },
+      journal: deps.journalHealth(),
     };
   });
 
@@ -55,51 +60,47 @@ export function buildRouter(deps: RouteDeps): { router: Router; fallback: Middle
   });
 
   register('post', '/start-cook', limit(RATE_LIMITS.startCook), auth, jsonBody(), async (ctx) => {
-    const request = parseStartCookBody(ctx.request.body, hasBody(ctx));
-    const started = await deps.service.start(request);
-    const minutes = started.timeMinutes;
-    ctx.body = {
-      success: true,
-      message:
-        `Started cooking at ${started.targetTempC.toFixed(1)}°C for ${minutes} minute${minutes === 1 ? '' : 's'}. ` +
-        'The water is heating to temperature; the timer starts when it gets there.',
-      cook_id: started.cookId,
-      device_state: started.deviceState,
-      target_temp_celsius: started.targetTempC,
-      time_minutes: minutes,
-      estimated_completion: new Date(started.estimatedCompletionAt).toISOString(),
-      food_type: started.foodType,
-      warnings: started.warnings,
-      ...(started.thicknessAssumedMm === null ? {} : { thickness_assumed_mm: started.thicknessAssumedMm }),
-    };
+    ctx.body = await deps.operations.startCook(ctx.request.body, hasBody(ctx));
   });
 
   register('get', '/status', limit(RATE_LIMITS.status), auth, (ctx) => {
-    ctx.body = deps.service.status();
+    ctx.body = deps.operations.getStatus();
   });
 
   register('post', '/stop-cook', limit(RATE_LIMITS.stopCook), auth, jsonBody(), async (ctx) => {
-    const stopped = await deps.service.stop();
-    ctx.body = {
-      success: true,
-      message: 'Cooking stopped. The heater is off; the water will cool down on its own.',
-      device_state: 'idle',
-      final_temp_celsius: stopped.finalTempC === null ? null : Math.round(stopped.finalTempC * 10) / 10,
-    };
+    ctx.body = await deps.operations.stopCook();
+  });
+
+  register('get', '/cook-plan', limit(RATE_LIMITS.cookPlan), auth, (ctx) => {
+    ctx.body = deps.operations.planCook(ctx.query);
+  });
+
+  // One budget for both journal routes (docs/api.md: 60 a minute together).
+  const cooksLimit = limit(RATE_LIMITS.cooks);
+  register('get', '/cooks', cooksLimit, auth, (ctx) => {
+    ctx.body = deps.operations.listCooks(ctx.query);
+  });
+  register('get', '/cooks/:cook_id', cooksLimit, auth, (ctx) => {
+    ctx.body = deps.operations.getCook(ctx.params.cook_id);
   });
 
   /** Runs when no route handled the request: 405 for a known path, else 404. */
   const fallback: Middleware = async (ctx) => {
     const path = ctx.path.length > 1 ? ctx.path.replace(/\/+$/, '') : ctx.path;
-    const methods = allowed.get(path);
-    if (methods) {
+    const known = allowed.find((a) => a.pattern.test(path));
+    if (known) {
+      // The template, not the path: a cook id (or anything a caller put there) is never echoed.
       throw new EdgeError(
         'METHOD_NOT_ALLOWED',
-        `${path} does not accept ${ctx.method}. Use ${methods.filter((m) => m !== 'HEAD').join(' or ')}.`,
-        { Allow: methods.join(', ') },
+        `${known.template} does not accept ${ctx.method}. Use ${known.methods.filter((m) => m !== 'HEAD').join(' or ')}.`,
+        { Allow: known.methods.join(', ') },
       );
     }
-    throw new EdgeError('NOT_FOUND', 'There is no such endpoint. The API has /start-cook, /status, /stop-cook and /health.');
+    throw new EdgeError(
+      'NOT_FOUND',
+      'There is no such endpoint. The API has POST /start-cook, GET /status, POST /stop-cook, GET /cook-plan, GET /cooks, ' +
+        'GET /cooks/{cook_id}, GET /health, GET /openapi.json and /mcp.',
+    );
   };
 
   return { router, fallback };

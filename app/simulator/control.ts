@@ -1,5 +1,5 @@
 /**
- * The simulator's HTTP control API (anova-protocol.md §6 item 23): the handle's switches as
+ * The simulator's HTTP control API (docs/anova-protocol.md §6 item 23): the handle's switches as
  * JSON over HTTP, for the demo stack and for people testing their GPT by hand with curl.
  * Test-only by nature: no auth, so it binds to the simulator's host (127.0.0.1 by default).
  */
@@ -94,6 +94,43 @@ const ROUTES: Route[] = [
     run: (sim, { params: [id], body }) => {
       only(body, ['value']);
       sim.forceStateString(id, required(body, 'value') as string | null);
+      return ok(sim.cooker(id));
+    },
+  },
+  {
+    method: 'POST',
+    path: /^\/cookers\/([^/]+)\/stop-on-device$/,
+    run: (sim, { params: [id], body }) => {
+      only(body, []);
+      sim.stopOnDevice(id);
+      return ok(sim.cooker(id));
+    },
+  },
+  {
+    method: 'POST',
+    path: /^\/cookers\/([^/]+)\/add-time$/,
+    run: (sim, { params: [id], body }) => {
+      only(body, ['seconds']);
+      sim.addTimeOnDevice(id, required(body, 'seconds') as number);
+      return ok(sim.cooker(id));
+    },
+  },
+  {
+    method: 'POST',
+    path: /^\/cookers\/([^/]+)\/heater$/,
+    run: (sim, { params: [id], body }) => {
+      only(body, ['works']);
+      sim.setHeaterWorking(id, flag('works', required(body, 'works')));
+      return ok(sim.cooker(id));
+    },
+  },
+  {
+    method: 'POST',
+    path: /^\/cookers\/([^/]+)\/power$/,
+    run: (sim, { params: [id], body }) => {
+      only(body, ['on']);
+      if (flag('on', required(body, 'on'))) sim.restorePower(id);
+      else sim.powerCut(id);
       return ok(sim.cooker(id));
     },
   },

@@ -1,5 +1,5 @@
 /**
- * One simulated cooker: the device, not the cloud (anova-protocol.md §6 item 13). Pure: no I/O,
+ * One simulated cooker: the device, not the cloud (docs/anova-protocol.md §6 item 13). Pure: no I/O,
  * no clock of its own. Every method takes the simulated time, and the physics between two
  * calls is integrated exactly, so the model is the same whether it is read every 2 s or once
  * an hour, at any time scale.
@@ -73,6 +73,8 @@ export class SimCooker {
   processedCommandIds: string[] = [];
   /** B reports START_COOK when idle since boot, and "" once a cook has been stopped. */
   hasCookedSinceBoot = false;
+  /** A heater fault: the cooker keeps reporting its cook, but the water drifts toward ambient. */
+  heaterWorks = true;
   idleSinceMs: number;
   lastConnectedMs: number;
   lastDisconnectedMs: number;
@@ -110,7 +112,8 @@ export class SimCooker {
     if (toMs <= this.integratedToMs) return;
     let t = this.integratedToMs;
     const job = this.job;
-    if (job && job.enteredAtMs === null) {
+    const heats = job !== null && this.heaterWorks;
+    if (job && heats && job.enteredAtMs === null) {
       // Preheating: move toward the setpoint until the entry condition holds, then the timer starts.
       const gap = job.targetC - this.waterTempC;
       const direction = Math.sign(gap);
@@ -127,9 +130,9 @@ export class SimCooker {
       }
     }
     if (t < toMs) {
-      // Holding the setpoint (the heater only heats), or drifting toward ambient when idle.
-      const goal = job ? job.targetC : physics.ambientTempC;
-      const heating = job !== null && this.waterTempC < goal;
+      // Holding the setpoint (the heater only heats), or drifting toward ambient when idle or broken.
+      const goal = heats ? job.targetC : physics.ambientTempC;
+      const heating = heats && this.waterTempC < goal;
       const ratePerMs = (heating ? physics.heatingRateCPerMin : physics.coolingRateCPerMin) / 60_000;
       this.waterTempC = approach(this.waterTempC, goal, ratePerMs * (toMs - t));
     }
@@ -204,6 +207,19 @@ export class SimCooker {
     this.job.timerSeconds = timerSeconds;
     this.lastTimerSeconds = timerSeconds;
     this.recordProcessed(requestId);
+  }
+
+  /** The cooker loses power: the cook is gone, and it boots idle when power comes back. */
+  losePower(): void {
+    this.stop(undefined);
+    this.hasCookedSinceBoot = false;
+  }
+
+  /** Time added on the cooker itself (its dial or the Anova app): the running timer gets longer. */
+  addTime(seconds: number): void {
+    if (!this.job) return;
+    this.job.timerSeconds += seconds;
+    this.lastTimerSeconds = this.job.timerSeconds;
   }
 
   /** Someone poured in water (or ice): the next pushes show it, and a preheat may be done. */

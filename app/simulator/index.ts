@@ -209,6 +209,30 @@ class Simulator implements SimulatorHandle {
     cooker.forcedState = value;
   }
 
+  stopOnDevice(cookerId?: string): void {
+    this.fleet.get(cookerId).stop(undefined);
+  }
+
+  addTimeOnDevice(cookerId: string | undefined, seconds: number): void {
+    assertNumberInRange('seconds', seconds, 1, 359_940);
+    this.fleet.get(cookerId).addTime(seconds);
+  }
+
+  setHeaterWorking(cookerId: string | undefined, works: boolean): void {
+    if (typeof works !== 'boolean') throw invalid('works must be true or false');
+    this.fleet.get(cookerId).heaterWorks = works;
+  }
+
+  powerCut(cookerId?: string): void {
+    const cooker = this.fleet.get(cookerId);
+    this.fleet.unplug(cooker.cookerId);
+    cooker.losePower();
+  }
+
+  restorePower(cookerId?: string): void {
+    this.plug(cookerId);
+  }
+
   setTimeScale(scale: number): void {
     this.clock.setScale(scale);
   }

@@ -59,7 +59,7 @@ export interface SimPhysics {
 
 /**
  * Protocol behaviours the research notes mark (L): unknown on the real cloud, so switchable
- * (anova-protocol.md §6). Defaults are the most likely real behaviour, or the harder one for a client.
+ * (docs/anova-protocol.md §6). Defaults are the most likely real behaviour, or the harder one for a client.
  */
 export interface SimBehavior {
   /** How an unknown token is refused at connect (revokeToken picks per token). Default 'http401'. */
@@ -123,7 +123,7 @@ export interface SimStatus {
   behavior: SimBehavior;
 }
 
-/** How a bad or revoked token is refused (anova-protocol.md §6 item 3). */
+/** How a bad or revoked token is refused (docs/anova-protocol.md §6 item 3). */
 export type TokenRejection = 'http401' | 'close1008';
 
 /** How commands are answered. */
@@ -198,6 +198,16 @@ export interface SimulatorHandle {
   setLowWater(cookerId: string | undefined, level: 'ok' | 'warning' | 'empty'): void;
   /** Forces a raw state string into the next pushes (B: job-status.state, C: state.mode), e.g. 'STOP_COOK'. null clears. */
   forceStateString(cookerId: string | undefined, value: string | null): void;
+  /** Someone pressed stop on the cooker (or in the Anova app): idle, with no command from a client. */
+  stopOnDevice(cookerId?: string): void;
+  /** Time added on the cooker itself: the running timer grows by `seconds`. */
+  addTimeOnDevice(cookerId: string | undefined, seconds: number): void;
+  /** A heater fault (false): the cooker still reports its cook while the water cools toward ambient. */
+  setHeaterWorking(cookerId: string | undefined, works: boolean): void;
+  /** The cooker loses power: no more pushes (no event, the socket stays open) and its cook is gone. */
+  powerCut(cookerId?: string): void;
+  /** Power is back: the cooker reconnects and reports idle (water as it cooled meanwhile). */
+  restorePower(cookerId?: string): void;
   setTimeScale(scale: number): void;
   /** Changes heating/cooling rates or ambient from now on (the past is integrated with the old values). */
   setPhysics(p: Partial<SimPhysics>): void;

@@ -85,6 +85,7 @@ async function spawnServer(opts) {
     ANOVA_WS_URL: opts.sim.url,
     PUBLIC_URL: 'https://anova.example.com',
     TRUST_PROXY: 'true',
+    DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'anova-bench-data-')),
     ...opts.env,
   };
   const stdout = opts.logFile ? fs.openSync(opts.logFile, 'w') : 'pipe';

@@ -68,6 +68,7 @@ test('idle: no target, no timer, no estimate, temperatures rounded to 0.1 in bot
     alerts: [],
     device_name: 'Anova Precision Cooker 3.0',
     last_update_seconds_ago: 2,
+    food_safety: null,
   });
 });
 

@@ -72,10 +72,14 @@ describe('Dockerfile runtime stage', () => {
     expect(env.NODE_OPTIONS).toMatch(/--max-semi-space-size=\d+/);
   });
 
-  it('copies only dist/, production node_modules, package.json and the health probe', () => {
+  it('copies only dist/, production node_modules, package.json, the health probe and an empty /data owned by the app', () => {
     const copies = final('COPY').map((c) => c.args.split(/\s+/));
     const sources = copies.map((words) => words.filter((w) => !w.startsWith('--')).slice(0, -1).join(' '));
-    expect(sources.sort()).toEqual(['/src/dist', '/src/node_modules', 'docker/healthcheck.sh', 'package.json'].sort());
+    expect(sources.sort()).toEqual(['/data-template', '/src/dist', '/src/node_modules', 'docker/healthcheck.sh', 'package.json'].sort());
+    // The volume's mount point: a new named volume takes its owner from it, so uid 1000 can write there.
+    const dataCopy = copies.find((words) => words.includes('/data-template'))!;
+    expect(dataCopy).toEqual(expect.arrayContaining(['--chown=1000:1000', '/data']));
+    expect(keyValues(final('ENV').map((i) => i.args).join(' ')).DATA_DIR).toBe('/data');
     // node_modules comes from the stage that installed with --omit=dev, never from the build stage.
     const depsCopy = copies.find((words) => words.includes('/src/node_modules'))!;
     const depsStage = depsCopy.find((w) => w.startsWith('--from='))!.slice('--from='.length);

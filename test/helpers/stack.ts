@@ -2,6 +2,9 @@
  * The whole product over loopback: the simulator (a real WebSocket server speaking Anova's
  * protocol) and the real HTTP server on port 0 wired to it, with captured logs.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from '../../app/config';
 import { startServer, type RunningServer, type StartOptions } from '../../app/main';
 import { startSimulator } from '../../app/simulator/index';
@@ -16,12 +19,16 @@ export interface Stack {
   sim: SimulatorHandle;
   server: RunningServer;
   logs: ReturnType<typeof captureLogger>;
+  /** DATA_DIR of this server: a fresh temp dir unless the options gave one (a restart reuses it). */
+  dataDir: string;
   /** Request with the API key. */
   api(req: HttpRequest): Promise<HttpResponse>;
   /** Request without any Authorization header unless given. */
   raw(req: HttpRequest): Promise<HttpResponse>;
   /** Resolves when the selected cooker is online with a state. */
   ready(): Promise<void>;
+  /** Stops the server and starts a new one on the same data and simulator (a crash is tested with a real process). */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,6 +42,7 @@ export interface StackOptions {
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const sim = await startSimulator({ pushIntervalMs: 50, heatingRateCPerMin: 600, ...opts.sim });
+  const dataDir = opts.env?.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'anova-stack-'));
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -46,23 +54,31 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     ANOVA_COMMAND_TIMEOUT_SECONDS: '2',
     PUBLIC_URL: 'https://anova.example.com',
     ...opts.env,
+    DATA_DIR: dataDir,
   });
   const logs = captureLogger([TEST_API_KEY, sim.token]);
-  const server = await startServer(config, {
-    logger: logs.logger,
-    client: { backoff: { initialMs: 20, maxMs: 200, healthyAfterMs: 1_000 }, authRetryMs: 200 },
-    ...opts.start,
-  });
+  const launch = () =>
+    startServer(config, {
+      logger: logs.logger,
+      client: { backoff: { initialMs: 20, maxMs: 200, healthyAfterMs: 1_000 }, authRetryMs: 200 },
+      ...opts.start,
+    });
   const stack: Stack = {
     sim,
-    server,
+    server: await launch(),
     logs,
+    dataDir,
     api: (req) =>
-      http(server.url, { ...req, headers: { authorization: `Bearer ${TEST_API_KEY}`, ...(req.headers ?? {}) } }),
-    raw: (req) => http(server.url, req),
-    ready: () => until(server.client, 'state', () => server.client.selected()?.online === true),
+      http(stack.server.url, { ...req, headers: { authorization: `Bearer ${TEST_API_KEY}`, ...(req.headers ?? {}) } }),
+    raw: (req) => http(stack.server.url, req),
+    ready: () => until(stack.server.client, 'state', () => stack.server.client.selected()?.online === true),
+    restart: async () => {
+      await stack.server.close();
+      stack.server = await launch();
+      await stack.ready();
+    },
     close: async () => {
-      await server.close();
+      await stack.server.close();
       await sim.close();
     },
   };

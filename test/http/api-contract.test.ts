@@ -1,5 +1,5 @@
 /**
- * Every row of api.md, over real HTTP against the real server wired to the simulator.
+ * Every row of docs/api.md, over real HTTP against the real server wired to the simulator.
  */
 import { startStack, TEST_API_KEY, type Stack } from '../helpers/stack';
 import { until } from '../helpers/events';
@@ -109,6 +109,7 @@ describe('GET /health', () => {
       timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       uptime_seconds: expect.any(Number),
       anova: { connected: true },
+      journal: 'ok',
     });
   });
 
@@ -262,6 +263,7 @@ describe('GET /status', () => {
       alerts: [],
       device_name: 'Anova Precision Cooker 3.0',
       last_update_seconds_ago: expect.any(Number),
+      food_safety: null,
     });
   });
 

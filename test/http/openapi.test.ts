@@ -1,6 +1,7 @@
 import { isCookError, type CookErrorCode } from '../../app/cooking/errors';
 import { parseStartCookBody } from '../../app/cooking/request';
-import { API_ERROR_CODES, START_COOK_FIELDS, type JsonSchema } from '../../app/cooking/schema';
+import { API_ERROR_CODES, type JsonSchema } from '../../app/api/schemas';
+import { START_COOK_FIELDS } from '../../app/cooking/schema';
 import { buildOpenApiDocument, type OpenApiDocument, type OpenApiOperation } from '../../app/http/openapi';
 
 const doc: OpenApiDocument = buildOpenApiDocument({ publicUrl: 'https://cook.example.com/', version: '1.2.3' });
@@ -33,8 +34,11 @@ describe('document shape', () => {
     expect(buildOpenApiDocument({ publicUrl: 'https://a.example', version: '1' }).servers[0].url).toBe('https://a.example');
   });
 
-  test('has exactly the four operations of api.md, with their operationIds', () => {
+  test('has exactly the operations of docs/api.md, with their operationIds', () => {
     expect(operations(doc).map(([path, method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`).sort()).toEqual([
+      'GET /cook-plan planCook',
+      'GET /cooks listCooks',
+      'GET /cooks/{cook_id} getCook',
       'GET /health healthCheck',
       'GET /status getStatus',
       'POST /start-cook startCooking',
@@ -67,7 +71,8 @@ describe('document shape', () => {
 
   test('every object schema only requires properties it defines', () => {
     const objectSchemas = walk(doc).filter(([, node]) => Array.isArray((node as JsonSchema | null)?.required));
-    expect(objectSchemas.length).toBe(8); // the 6 components, health's anova block, the warning items
+    // Every component, plus the nested objects (health's anova block, warnings, events, samples...).
+    expect(objectSchemas.length).toBeGreaterThan(Object.keys(doc.components.schemas).length);
     for (const [path, node] of objectSchemas) {
       const schema = node as JsonSchema;
       for (const name of schema.required!) {
@@ -85,9 +90,17 @@ describe('document shape', () => {
 });
 
 describe('ChatGPT Action requirements', () => {
-  test('x-openai-isConsequential: true on start and stop, false on status and health', () => {
+  test('x-openai-isConsequential: true on start and stop, false on every read', () => {
     const flags = Object.fromEntries(operations(doc).map(([, , op]) => [op.operationId, op['x-openai-isConsequential']]));
-    expect(flags).toEqual({ startCooking: true, stopCooking: true, getStatus: false, healthCheck: false });
+    expect(flags).toEqual({
+      startCooking: true,
+      stopCooking: true,
+      getStatus: false,
+      healthCheck: false,
+      planCook: false,
+      listCooks: false,
+      getCook: false,
+    });
   });
 
   test('Bearer security everywhere except /health', () => {
@@ -168,11 +181,11 @@ describe('the request body comes from the same schema as the validator', () => {
 });
 
 describe('errors', () => {
-  test('the shared Error schema lists every code of api.md as an enum', () => {
+  test('the shared Error schema lists every code of docs/api.md as an enum', () => {
     const error = doc.components.schemas.Error;
     expect(error.required).toEqual(['error', 'message']);
     expect([...error.properties!.error.enum!].sort()).toEqual(Object.keys(API_ERROR_CODES).sort());
-    expect(error.properties!.error.enum).toHaveLength(28);
+    expect(error.properties!.error.enum).toHaveLength(31); // 28 of v1 + COOK_NOT_FOUND, INVALID_LIMIT, JOURNAL_UNAVAILABLE
   });
 
   test('each error response names codes that belong to its status', () => {

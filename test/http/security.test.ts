@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { keyMatches } from '../../app/http/middleware/auth';
 import { createHttpApp } from '../../app/http/server';
-import type { CookService } from '../../app/cooking/service';
+import type { ApiOperations } from '../../app/api/operations';
 import { startStack, TEST_API_KEY, type Stack } from '../helpers/stack';
 import { captureLogger } from '../helpers/logs';
 import { http } from '../helpers/http';
@@ -97,16 +97,17 @@ test('a prototype-pollution body changes nothing and is judged on its own fields
 test('an unexpected failure is a 500 INTERNAL_ERROR without stack or paths; the stack goes to the log', async () => {
   // The real service cannot be made to throw an arbitrary error, so this one route uses a stand-in.
   const broken = {
-    status: () => {
+    getStatus: () => {
       throw new Error(`boom at ${__filename}`);
     },
-  } as unknown as CookService;
+  } as unknown as ApiOperations;
   const logs = captureLogger();
   const app = createHttpApp({
     logger: logs.logger,
     apiKey: TEST_API_KEY,
     trustProxy: false,
-    service: broken,
+    operations: broken,
+    journalHealth: () => 'ok',
     openApiJson: '{}',
     version: 'test',
     cloudConnected: () => true,

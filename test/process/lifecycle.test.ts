@@ -83,6 +83,7 @@ function serverEnv(extra: Record<string, string> = {}): Record<string, string> {
     ANOVA_TOKEN: sim.token,
     ANOVA_WS_URL: sim.url,
     ANOVA_COMMAND_TIMEOUT_SECONDS: '10',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'anova-process-')),
     ...extra,
   };
 }
