@@ -3,6 +3,7 @@ import {
   BLOCKING_RULES,
   DEFAULT_THICKNESS_MM,
   evaluateFoodSafety,
+  factoredModelMinutes,
   POULTRY_TABLE,
   RED_MEAT_TABLE,
   requiredMinutes,
@@ -11,6 +12,7 @@ import {
   type PasteurisationTable,
 } from '../../app/cooking/food-safety';
 import { parseStartCookBody } from '../../app/cooking/request';
+import { MEAT_PROFILE, POULTRY_PROFILE } from '../../app/cooking/thermal';
 
 /** The CookError thrown by `fn`; fails the test if it returns instead. */
 function thrown(fn: () => unknown): CookError {
@@ -156,11 +158,17 @@ describe('requiredMinutes', () => {
     expect(requiredMinutes(POULTRY_TABLE, 60, 2)).toBe(45);
   });
 
-  test('thicker than the thickest row scales that row by the square of the thickness ratio', () => {
-    expect(requiredMinutes(POULTRY_TABLE, 60, 40)).toBe(214); // 120 × (40/30)² = 213.3
-    expect(requiredMinutes(POULTRY_TABLE, 65, 60)).toBe(300); // 75 × 4
-    expect(requiredMinutes(RED_MEAT_TABLE, 60, 100)).toBe(490); // 240 × (100/70)² = 489.8
-    expect(requiredMinutes(POULTRY_TABLE, 60, 30)).toBe(120); // the row itself, unscaled
+  // v1.1 (docs/food-safety.md §6.1) deliberately replaces v1's (thickness / row)² rule here:
+  // beyond the thickest row the time is SAFETY_FACTOR × the heat-transfer model, never less than
+  // that row. The square rule asked 214 minutes for 40 mm of chicken at 60 °C; food-safety-v11.test.ts
+  // covers the new rule in depth.
+  test('thicker than the thickest row: factor × model, never less than the row itself', () => {
+    expect(requiredMinutes(POULTRY_TABLE, 60, 30)).toBe(120); // the row itself
+    const forty = requiredMinutes(POULTRY_TABLE, 60, 40);
+    expect(forty).toBe(Math.max(120, factoredModelMinutes(POULTRY_PROFILE, 60, 40)));
+    expect(forty).toBeGreaterThan(120);
+    expect(forty).toBeLessThan(214); // the square rule's answer, which refused safe cooks
+    expect(requiredMinutes(RED_MEAT_TABLE, 60, 100)).toBe(Math.max(240, factoredModelMinutes(MEAT_PROFILE, 60, 100)));
   });
 
   test('refuses to guess below the coolest column', () => {
@@ -173,7 +181,8 @@ describe('requiredMinutes', () => {
 
 describe('blocking rules', () => {
   test('run in the order of docs/food-safety.md §2', () => {
-    expect(BLOCKING_RULES.map((r) => r.id)).toEqual(['FS-1', 'FS-2', 'FS-3', 'FS-4', 'FS-7', 'FS-5', 'FS-6']);
+    // v1.1 adds FS-8 after FS-7, before the table rules (docs/food-safety.md §6.2).
+    expect(BLOCKING_RULES.map((r) => r.id)).toEqual(['FS-1', 'FS-2', 'FS-3', 'FS-4', 'FS-7', 'FS-8', 'FS-5', 'FS-6']);
   });
 
   test('FS-1 and FS-2 hold even when the evaluator is called directly', () => {

@@ -7,9 +7,14 @@ export {
   PASTEURISATION_FLOOR_C,
   checkAbsoluteLimits,
   evaluateFoodSafety,
+  factoredModelMinutes,
+  pasteurisationMinutes,
+  planFoodSafety,
   requiredMinutes,
   type FoodSafetyInput,
+  type FoodSafetyPlan,
   type FoodSafetyResult,
   type FoodSafetyWarning,
   type RuleId,
 } from './rules';
+export { celsius, clockUtc, duration, minutesWithHours } from './format';
