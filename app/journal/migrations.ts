@@ -82,4 +82,52 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'OAuth for MCP clients: registered clients, approvals (grants), codes and tokens',
+    up(db) {
+      // Written by app/oauth/store.ts (docs/mcp.md). No secret is stored: codes, tokens and client
+      // secrets are 256-bit random values kept as their SHA-256 (BLOB), so a copy of the file
+      // (a backup) gives no access. Rows are few: one client per connector, a grant per approval,
+      // one access and one refresh token per grant and hour at most.
+      db.exec(`
+        CREATE TABLE oauth_clients (
+          client_id      TEXT PRIMARY KEY,
+          client_name    TEXT NOT NULL,
+          redirect_uris  TEXT NOT NULL,                  -- JSON array; matched exactly
+          auth_method    TEXT NOT NULL,                  -- none | client_secret_post | client_secret_basic
+          secret_hash    BLOB,                           -- SHA-256 of the client secret; null for public clients
+          created_at     INTEGER NOT NULL                -- epoch ms
+        );
+        CREATE TABLE oauth_grants (                      -- one approval by the owner: a family of tokens
+          grant_id       TEXT PRIMARY KEY,
+          client_id      TEXT NOT NULL REFERENCES oauth_clients (client_id) ON DELETE CASCADE,
+          scope          TEXT NOT NULL,
+          resource       TEXT NOT NULL,
+          created_at     INTEGER NOT NULL,
+          last_used_at   INTEGER NOT NULL,               -- last tokens issued
+          revoked_at     INTEGER,
+          revoked_reason TEXT
+        );
+        CREATE INDEX oauth_grants_by_client ON oauth_grants (client_id);
+        CREATE TABLE oauth_codes (
+          code_hash      BLOB PRIMARY KEY,
+          grant_id       TEXT NOT NULL REFERENCES oauth_grants (grant_id) ON DELETE CASCADE,
+          redirect_uri   TEXT NOT NULL,
+          code_challenge TEXT NOT NULL,                  -- PKCE S256
+          expires_at     INTEGER NOT NULL,
+          used_at        INTEGER                         -- single use: a second use revokes the grant
+        ) WITHOUT ROWID;
+        CREATE INDEX oauth_codes_by_grant ON oauth_codes (grant_id);
+        CREATE TABLE oauth_tokens (
+          token_hash     BLOB PRIMARY KEY,
+          grant_id       TEXT NOT NULL REFERENCES oauth_grants (grant_id) ON DELETE CASCADE,
+          kind           TEXT NOT NULL,                  -- access | refresh
+          expires_at     INTEGER NOT NULL,
+          used_at        INTEGER                         -- refresh: rotated; a second use revokes the grant
+        ) WITHOUT ROWID;
+        CREATE INDEX oauth_tokens_by_grant ON oauth_tokens (grant_id);
+      `);
+    },
+  },
 ];
