@@ -3,9 +3,24 @@
  * generate-api-key | check-config.
  */
 import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { AnovaClient } from './anova/client';
-import { ConfigError, environmentWithDotEnv, loadAnovaConfig, loadConfig, loadDataDir } from './config';
-import { backupDatabase, defaultBackupPath } from './journal/backup';
+import {
+  ConfigError,
+  environmentWithDotEnv,
+  loadAnovaConfig,
+  loadConfig,
+  loadDataDir,
+  loadNotifyConfig,
+  type Config,
+} from './config';
+import { backupDatabase, defaultBackupPath, restoreDatabase, scratchBackupPath } from './journal/backup';
+import { DataDirectoryInUseError } from './journal/database';
+import { describeNotifyConfig, notifyConfigWarnings, notifySecrets, type NotifyConfig } from './notify/config';
+import { oauthList, oauthRevoke } from './mcp/cli';
+import { runNotifyTest } from './notify/notify-test';
 import { createLogger, silentLogger } from './log';
 import type { SimulatorHandle } from './simulator/types';
 import { EXIT_SETUP, exitOnCrash, onSignals, serve, startServer, type RunningServer } from './main';
@@ -22,8 +37,12 @@ Commands:
   list-devices      connect with ANOVA_TOKEN and list the cookers on the account
   generate-api-key  print a new random API key for API_KEY
   check-config      validate the environment and say what is wrong (never prints secrets)
-  backup [FILE]     write a consistent copy of the database (default DATA_DIR/backups/anova-<time>.db);
-                    safe while the server runs
+  oauth list        list the OAuth (MCP) clients that were granted access
+  oauth revoke ID   revoke one client's access (ID from oauth list), or all of them with \"all\"
+  notify-test       send a test notification to every configured target (NOTIFY_* variables)
+  backup [FILE|-]   write a consistent copy of the database (default DATA_DIR/backups/anova-<time>.db,
+                    - for stdout); safe while the server runs
+  restore FILE|-    put a backup in place of the database (server stopped; the old file is kept)
 `;
 
 export function generateApiKey(): string {
@@ -49,13 +68,49 @@ function checkConfig(): void {
         `  cooker            ${c.anovaDeviceId ?? '(the only one on the account)'}`,
         `  trust proxy       ${c.trustProxy}`,
         `  log level         ${c.logLevel}`,
+        `  data directory    ${c.dataDir} (history kept ${c.journalRetentionDays} days)`,
+        `  OAuth approval    ${c.oauthOwnerPassword ? 'OAUTH_OWNER_PASSWORD set' : 'asks for the API key (OAUTH_OWNER_PASSWORD not set)'}`,
+        ...describeNotifyConfig(c.notify),
+        ...warnings(c).map((w) => `  warning: ${w}`),
         '',
       ].join('\n'),
     );
   } catch (err) {
-    if (err instanceof ConfigError) fail(err.message, 1);
+    if (err instanceof ConfigError) fail(err.message, EXIT_SETUP);
     throw err;
   }
+}
+
+/** Settings that run but are probably not what the person wants. */
+function warnings(c: Config): string[] {
+  const out = notifyConfigWarnings(c.notify);
+  if (!c.publicUrl.startsWith('https://')) {
+    out.push('PUBLIC_URL is not https: ChatGPT Actions and MCP connectors need the https address of the tunnel');
+  }
+  return out;
+}
+
+/** `oauth list` / `oauth revoke <client_id|all>`: the MCP clients granted access, in DATA_DIR's database. */
+function oauth(args: string[]): void {
+  const dataDir = dataDirOrExit();
+  const io = { dataDir, out: process.stdout, err: process.stderr };
+  const [verb, target] = args;
+  if (verb === 'list') process.exitCode = oauthList(io);
+  else if (verb === 'revoke') process.exitCode = oauthRevoke({ ...io, target });
+  else fail('Usage: oauth list | oauth revoke <client_id|all>', EXIT_SETUP);
+}
+
+/** `notify-test`: one test notification to every configured target, and what became of it. */
+async function notifyTest(): Promise<void> {
+  let config: NotifyConfig;
+  try {
+    config = loadNotifyConfig(environmentWithDotEnv());
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message, EXIT_SETUP);
+    throw err;
+  }
+  const logger = createLogger({ level: 'warn', secrets: notifySecrets(config), stream: process.stderr });
+  process.exitCode = await runNotifyTest(config, process.stdout, logger);
 }
 
 /** Connects, waits for the device list (and, briefly, each cooker's first state), prints it. */
@@ -64,7 +119,7 @@ async function listDevices(): Promise<void> {
   try {
     config = loadAnovaConfig(environmentWithDotEnv());
   } catch (err) {
-    if (err instanceof ConfigError) fail(err.message, 1);
+    if (err instanceof ConfigError) fail(err.message, EXIT_SETUP);
     throw err;
   }
   const client = new AnovaClient({
@@ -114,20 +169,58 @@ async function listDevices(): Promise<void> {
   process.stdout.write('\nPut the ID of the cooker to control in ANOVA_DEVICE_ID (needed only with several cookers).\n');
 }
 
-/** `backup [FILE]`: a checked snapshot of the database, beside the running server. */
-function backup(args: string[]): void {
-  let dataDir: string;
+function dataDirOrExit(): string {
   try {
-    dataDir = loadDataDir(environmentWithDotEnv());
+    return loadDataDir(environmentWithDotEnv());
   } catch (err) {
     if (err instanceof ConfigError) fail(err.message, EXIT_SETUP);
     throw err;
   }
+}
+
+/** `backup [FILE|-]`: a checked snapshot of the database, beside the running server; `-` streams it to stdout. */
+async function backup(args: string[]): Promise<void> {
+  const dataDir = dataDirOrExit();
+  const toStdout = args[0] === '-';
+  const dest = toStdout ? scratchBackupPath(dataDir, Date.now()) : (args[0] ?? defaultBackupPath(dataDir, Date.now()));
+  let result;
   try {
-    const result = backupDatabase(dataDir, args[0] ?? defaultBackupPath(dataDir, Date.now()));
-    process.stdout.write(`Backup written: ${result.path} (${result.bytes} bytes, ${result.cooks} cooks, integrity ok)\n`);
+    result = backupDatabase(dataDir, dest);
   } catch (err) {
     fail(`Backup failed: ${err instanceof Error ? err.message : String(err)}`, 1);
+  }
+  const summary = `(${result.bytes} bytes, ${result.cooks} cooks, integrity ok)`;
+  if (!toStdout) {
+    process.stdout.write(`Backup written: ${result.path} ${summary}\n`);
+    return;
+  }
+  try {
+    await pipeline(createReadStream(dest), process.stdout);
+  } finally {
+    rmSync(dest, { force: true });
+  }
+  process.stderr.write(`Backup streamed to stdout ${summary}\n`);
+}
+
+/** `restore FILE|-`: puts a backup in place of the database (the server must be stopped); keeps the old file. */
+async function restore(args: string[]): Promise<void> {
+  const dataDir = dataDirOrExit();
+  if (args[0] === undefined) fail('Usage: restore FILE (or - to read the backup from stdin)', EXIT_SETUP);
+  let source = args[0];
+  if (source === '-') {
+    mkdirSync(dataDir, { recursive: true });
+    source = join(dataDir, `.incoming-${process.pid}.db`);
+    await pipeline(process.stdin, createWriteStream(source, { mode: 0o600 }));
+  }
+  try {
+    const result = restoreDatabase(dataDir, source, Date.now());
+    const kept = result.previous ? ` The database it replaced is kept as ${result.previous}.` : '';
+    process.stdout.write(`Restored ${result.cooks} cooks into ${dataDir}.${kept}\n`);
+  } catch (err) {
+    const why = err instanceof DataDirectoryInUseError ? `${err.message} (docker compose stop app)` : String((err as Error).message ?? err);
+    fail(`Restore failed: ${why}`, 1);
+  } finally {
+    if (args[0] === '-') rmSync(source, { force: true });
   }
 }
 
@@ -203,6 +296,12 @@ export async function main(argv: string[]): Promise<void> {
       return checkConfig();
     case 'backup':
       return backup(rest);
+    case 'restore':
+      return restore(rest);
+    case 'notify-test':
+      return notifyTest();
+    case 'oauth':
+      return oauth(rest);
     case 'help':
     case '--help':
     case '-h':

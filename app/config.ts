@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { DEFAULT_ANOVA_WS_URL } from './anova/protocol';
 import { bool, cleanEnv, makeValidator, str, url, EnvMissingError } from 'envalid';
+import { mcpConfigSpec, readMcpConfig } from './mcp/config';
+import { notifyConfigFromEnv, notifySpec, type NotifyConfig, type NotifyEnv } from './notify/config';
 
 /** Placeholders shipped in .env.example; refused so nobody runs with them by mistake. */
 export const API_KEY_PLACEHOLDER = 'replace-with-output-of-generate-api-key';
@@ -29,6 +31,10 @@ export interface Config {
   journalRetentionDays: number;
   /** How long the water may sit more than 1 °C below the set temperature before temperature_drop. */
   dropAlertSeconds: number;
+  /** Where notifications go (none configured: no notifications). */
+  notify: NotifyConfig;
+  /** What the owner types to approve an OAuth (MCP) client; null: the API key is asked for. */
+  oauthOwnerPassword: string | null;
 }
 
 const apiKey = makeValidator<string>((value) => {
@@ -101,6 +107,8 @@ const spec = {
   ...dataSpec,
   JOURNAL_RETENTION_DAYS: numberInRange(1, 36_500, 365, 'days of cook history kept'),
   FOOD_SAFETY_DROP_ALERT_SECONDS: numberInRange(1, 3_600, 300, 'seconds the water may sit more than 1 °C low before an alert'),
+  ...notifySpec,
+  ...mcpConfigSpec,
 };
 
 export const CONFIG_VARIABLES = Object.keys(spec);
@@ -144,6 +152,11 @@ export function loadAnovaConfig(env: Record<string, string | undefined>): AnovaC
   };
 }
 
+/** Only the notification targets (for `notify-test`, which needs no API key or Anova token). */
+export function loadNotifyConfig(env: Record<string, string | undefined>): NotifyConfig {
+  return notifyConfigFromEnv(cleanEnv(env, notifySpec, { reporter: throwProblems }) as NotifyEnv);
+}
+
 /** Only DATA_DIR (for the commands that work on the database file). */
 export function loadDataDir(env: Record<string, string | undefined>): string {
   return cleanEnv(env, dataSpec, { reporter: throwProblems }).DATA_DIR;
@@ -163,6 +176,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataDir: e.DATA_DIR,
     journalRetentionDays: e.JOURNAL_RETENTION_DAYS,
     dropAlertSeconds: e.FOOD_SAFETY_DROP_ALERT_SECONDS,
+    notify: notifyConfigFromEnv(e as unknown as NotifyEnv),
+    oauthOwnerPassword: readMcpConfig(e).oauthOwnerPassword,
   };
 }
 

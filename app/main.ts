@@ -8,19 +8,31 @@ import type { AddressInfo } from 'node:net';
 import { AnovaClient, type AnovaClientOptions } from './anova/client';
 import { createApiOperations, type ApiOperations } from './api/operations';
 import { ConfigError, environmentWithDotEnv, loadConfig, type Config } from './config';
-import { monitorFactory } from './cooking/monitor-factory';
+import { CookMonitor } from './cooking/monitor';
+import { planCook } from './cooking/plan';
+import { parseCookPlanQuery } from './cooking/request';
 import { CookService } from './cooking/service';
 import { buildOpenApiDocument } from './http/openapi';
 import { createHttpApp } from './http/server';
 import { DataDirectoryInUseError, openDatabase, type OpenedDatabase } from './journal/database';
 import { CookJournal } from './journal/journal';
 import { createLogger, type Logger } from './log';
+import { notifyConfigWarnings, notifySecrets } from './notify/config';
+import { Notifier } from './notify/notifier';
+import { createOutbox } from './notify/outbox';
+import { connectNotifications } from './notify/sources';
 import { VERSION } from './version';
 
 /** In-flight requests get this long to finish on shutdown before the cloud socket is closed. */
 const DRAIN_MS = 2_500;
 /** Hard bound: the process is gone well inside Docker's 10 s grace period (and our 5 s promise). */
 const EXIT_DEADLINE_MS = 4_500;
+/**
+ * A silence between two observations longer than this is time the monitor could not see (it
+ * counts as danger time). Longer than the journal's one-a-minute samples, so a rebuild after a
+ * restart replays them as seen time.
+ */
+const MONITOR_MAX_GAP_MS = 120_000;
 /** Exit code for a setup that cannot run: bad configuration, or a data directory another server holds. */
 export const EXIT_SETUP = 2;
 
@@ -53,8 +65,9 @@ export interface StartOptions {
  * @throws DataDirectoryInUseError when another server holds DATA_DIR.
  */
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
-  const logger = opts.logger ?? createLogger({ level: config.logLevel, secrets: [config.apiKey, config.anovaToken] });
+  const logger = opts.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const clock = opts.clock ?? Date.now;
+  for (const warning of notifyConfigWarnings(config.notify)) logger.warn('notifications', { warning });
   const database = openDatabase({ dataDir: config.dataDir, logger, clock });
   const journal = new CookJournal({
     db: database.db,
@@ -77,18 +90,27 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     cooker: client,
     journal,
     // Silence longer than the staleness limit is time the monitor could not see.
-    createMonitor: monitorFactory({ dropAlertSeconds: config.dropAlertSeconds, maxGapMs: config.offlineAfterMs }),
+    createMonitor: (plan) =>
+      new CookMonitor(plan, { dropAlertSeconds: config.dropAlertSeconds, maxGapMs: MONITOR_MAX_GAP_MS }),
     clock,
     confirmWindowMs: opts.confirmWindowMs,
     tickMs: opts.monitorTickMs,
+  });
+  const notifier = new Notifier({ config: config.notify, logger, outbox: createOutbox(database.db), clock });
+  const disconnectNotifications = connectNotifications({
+    service,
+    onCloudStatus: (listener) => {
+      client.on('status', listener);
+      return () => client.off('status', listener);
+    },
+    currentCookId: () => service.statusOrNull()?.cook_id ?? null,
+    publish: (input) => notifier.publish(input),
   });
   service.recover();
   const operations = createApiOperations({
     service,
     journal,
-    plan: () => {
-      throw new Error('TEMPORARY: the planner lands with the thermal model');
-    },
+    plan: (input) => ({ ...planCook(parseCookPlanQuery(input)) }),
   });
   const app = createHttpApp({
     logger,
@@ -100,6 +122,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     version: VERSION,
     cloudConnected: () => client.cloudStatus().state === 'connected',
     clock,
+    mcp: { publicUrl: config.publicUrl, database: database.db, ownerPassword: config.oauthOwnerPassword },
   });
 
   const server = app.listen({ port: config.port, host: config.host });
@@ -110,12 +133,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       server.once('error', reject);
     });
   } catch (err) {
+    disconnectNotifications();
     service.close();
     journal.close();
     database.close();
     throw err;
   }
   client.start();
+  notifier.start(); // what was due when the server stopped goes out now
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   logger.info('server listening', { host: config.host, port, version: VERSION, journal: journal.health() });
@@ -129,7 +154,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     journal,
     operations,
     logger,
-    close: () => (closing ??= shutdown({ server, client, service, journal, database, logger })),
+    close: () =>
+      (closing ??= shutdown({ server, client, service, journal, database, notifier, disconnectNotifications, logger })),
   };
 }
 
@@ -139,13 +165,18 @@ interface Parts {
   service: CookService;
   journal: CookJournal;
   database: OpenedDatabase;
+  notifier: Notifier;
+  disconnectNotifications: () => void;
   logger: Logger;
 }
 
-async function shutdown({ server, client, service, journal, database, logger }: Parts): Promise<void> {
+async function shutdown(parts: Parts): Promise<void> {
+  const { server, client, service, journal, database, notifier, logger } = parts;
   logger.info('shutting down');
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
+  // Notifications still undelivered stay in the outbox and go out after the restart.
+  const notifierClosed = notifier.close();
   const drained = await Promise.race([closed.then(() => true), delay(DRAIN_MS).then(() => false)]);
   // Closing the client fails any command still waiting (CLOUD_UNREACHABLE), so those requests answer now.
   await client.close();
@@ -153,10 +184,22 @@ async function shutdown({ server, client, service, journal, database, logger }: 
     await Promise.race([closed, delay(500)]);
     server.closeAllConnections();
   }
+  parts.disconnectNotifications();
   service.close();
+  await notifierClosed;
   journal.close(); // the samples still waiting are committed here
   database.close();
   logger.info('shut down');
+}
+
+/** Every configured value that must never appear in a log line. */
+export function secretsOf(config: Config): string[] {
+  return [
+    config.apiKey,
+    config.anovaToken,
+    ...notifySecrets(config.notify),
+    ...(config.oauthOwnerPassword ? [config.oauthOwnerPassword] : []),
+  ];
 }
 
 function delay(ms: number): Promise<void> {
@@ -175,7 +218,7 @@ export async function serve(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger({ level: config.logLevel, secrets: [config.apiKey, config.anovaToken] });
+  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   exitOnCrash(logger);
   // Handlers first: a signal that arrives while the server starts waits for it, then shuts it down.
   let running: Promise<RunningServer> | undefined;

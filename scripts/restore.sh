@@ -15,8 +15,18 @@ cd "$project_dir"
 
 echo "restore.sh: files in the archive:"
 tar -tzf "$archive" | sed 's/^/  /'
-tar -xzf "$archive"
+tar -xzf "$archive" --exclude journal.db
 if [ -f .env ]; then chmod 600 .env; fi
+
+# The journal goes into the app's volume through the app itself, with the app stopped (it refuses
+# while a server holds the data); the database it replaces is kept beside it in the volume.
+if tar -tzf "$archive" journal.db >/dev/null 2>&1; then
+  staging=$(mktemp -d)
+  trap 'rm -rf "$staging"' EXIT
+  tar -xzf "$archive" -C "$staging" journal.db
+  docker compose stop app >/dev/null 2>&1 || true
+  docker compose run --rm --no-deps -T app restore - <"$staging/journal.db"
+fi
 
 docker compose up -d --wait --wait-timeout 300
 port=$(docker compose port app 3000 | sed 's/.*://')

@@ -8,6 +8,7 @@ import {
   environmentWithDotEnv,
   loadConfig,
 } from '../app/config';
+import { NOTIFY_EVENT_NAMES } from '../app/notify/types';
 
 const KEY = 'k'.repeat(40);
 const TOKEN = 'anova-abcdefghijklmnopqrstuvwxyz';
@@ -40,6 +41,8 @@ test('defaults match the documentation', () => {
     dataDir: 'data',
     journalRetentionDays: 365,
     dropAlertSeconds: 300,
+    notify: { webhook: null, ntfy: null, events: [...NOTIFY_EVENT_NAMES] },
+    oauthOwnerPassword: null,
   });
 });
 

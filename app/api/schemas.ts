@@ -41,7 +41,8 @@ export type ApiErrorCode =
   | 'INTERNAL_ERROR'
   | 'COOK_NOT_FOUND'
   | 'INVALID_LIMIT'
-  | 'JOURNAL_UNAVAILABLE';
+  | 'JOURNAL_UNAVAILABLE'
+  | 'ORIGIN_NOT_ALLOWED';
 
 export const API_ERROR_CODES = {
   MISSING_BODY: { status: 400, when: 'no body, or the body is not a JSON object' },
@@ -61,6 +62,7 @@ export const API_ERROR_CODES = {
   GROUND_MEAT_TEMP_UNSAFE: { status: 400, when: 'ground or minced meat below 60.0 °C' },
   FOOD_SAFETY_TIME_UNSAFE: { status: 400, when: 'a food-safety time rule fails; the message names the rule and a safe alternative' },
   UNAUTHORIZED: { status: 401, when: 'missing or wrong Bearer API key' },
+  ORIGIN_NOT_ALLOWED: { status: 403, when: '/mcp called from a web page of another site (DNS-rebinding defence)' },
   NOT_FOUND: { status: 404, when: 'unknown path' },
   COOK_NOT_FOUND: { status: 404, when: 'no cook with that id in the journal (also an unknown `before` of GET /cooks)' },
   METHOD_NOT_ALLOWED: { status: 405, when: 'wrong method for a known path' },

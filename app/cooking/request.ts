@@ -27,7 +27,7 @@
  *   "constructor" keys are inert unknown fields.
  */
 import { CookError } from './errors';
-import { checkAbsoluteLimits, evaluateFoodSafety, type FoodSafetyWarning } from './food-safety/rules';
+import { checkAbsoluteLimits, evaluateFoodSafety, type FoodSafetyWarning, type RuleId } from './food-safety/rules';
 import type { FoodCategory } from './food-safety/classify';
 import { START_COOK_FIELDS, type NumericFieldSpec } from './schema';
 
@@ -46,6 +46,12 @@ export interface CookRequest {
   categories: FoodCategory[];
   /** Non-blocking food-safety advice for the 200 response's `warnings`. */
   warnings: FoodSafetyWarning[];
+  /** The thickness the rules read: the given one, or the 25 mm default. */
+  thicknessUsedMm: number;
+  /** The rule that bounds this cook's time (FS-5/FS-6 the minimum, FS-7 the maximum), or null. */
+  governingRule: RuleId | null;
+  /** Whether this cook, run as asked, ends pasteurised. */
+  pasteurises: boolean;
 }
 
 const { temperature_celsius: TEMPERATURE, time_minutes: TIME, food_type: FOOD_TYPE, thickness_mm: THICKNESS } =
@@ -78,33 +84,17 @@ export function parseStartCookBody(body: unknown, hasBody: boolean): CookRequest
   if (rawTime === undefined) throw new CookError(TIME.codes.missing);
 
   // 3. types
-  const temperature = toFiniteNumber(rawTemperature);
-  if (temperature === null) {
-    throw new CookError(TEMPERATURE.codes.invalid, invalidNumberMessage('temperature_celsius', 'degrees Celsius', TEMPERATURE));
-  }
+  const temperature = parseTemperatureType(rawTemperature);
   const time = toFiniteNumber(rawTime);
   if (time === null) throw new CookError(TIME.codes.invalid, invalidNumberMessage('time_minutes', 'minutes', TIME));
   const foodType = parseFoodType(rawFoodType);
-  let thicknessMm: number | null = null;
-  if (!isAbsent(rawThickness)) {
-    thicknessMm = toFiniteNumber(rawThickness);
-    if (thicknessMm === null) {
-      throw new CookError(THICKNESS.codes.invalid, invalidNumberMessage('thickness_mm', 'millimetres', THICKNESS));
-    }
-  }
+  const thicknessMm = parseThicknessType(rawThickness);
 
   // 4. absolute ranges (FS-1, FS-2, then thickness)
   const temperatureC = roundToTenth(temperature);
   const timeMinutes = Math.trunc(time);
   checkAbsoluteLimits({ temperatureC, timeMinutes });
-  if (thicknessMm !== null && (thicknessMm < THICKNESS.minimum || thicknessMm > THICKNESS.maximum)) {
-    throw new CookError(
-      THICKNESS.codes.invalid,
-      `thickness_mm must be from ${THICKNESS.minimum} to ${THICKNESS.maximum} millimetres; ${thicknessMm} is outside that. ` +
-        `Measure the thickest part of the food, or leave thickness_mm out to assume ${THICKNESS.default} mm.`,
-      { field: 'thickness_mm', minimum: THICKNESS.minimum, maximum: THICKNESS.maximum },
-    );
-  }
+  checkThicknessRange(thicknessMm);
 
   // 5. food safety
   const safety = evaluateFoodSafety({ temperatureC, timeMinutes, foodType, thicknessMm });
@@ -116,7 +106,75 @@ export function parseStartCookBody(body: unknown, hasBody: boolean): CookRequest
     thicknessAssumed: safety.thicknessAssumed,
     categories: safety.categories,
     warnings: safety.warnings,
+    thicknessUsedMm: safety.thicknessUsedMm,
+    governingRule: safety.governingRule,
+    pasteurises: safety.pasteurises,
   };
+}
+
+export interface CookPlanRequest {
+  /** Rounded to 0.1 °C, within 40.0–95.0. */
+  temperatureC: number;
+  /** Trimmed, or null when absent/empty. */
+  foodType: string | null;
+  /** As given, or null when absent. */
+  thicknessMm: number | null;
+}
+
+/**
+ * Validates the query of GET /cook-plan: the start-cook fields without time_minutes, with the
+ * same parsing and the same codes in the same order (temperature present → types → ranges). Query
+ * values arrive as strings ("60", "turkey breast"); MCP callers pass numbers; both are accepted
+ * exactly as in a start-cook body. A repeated parameter (?a=1&a=2 gives an array) is not a number
+ * or a text, so it gets the field's INVALID_* code. An empty value (?thickness_mm=) is "" and
+ * treated as in a body: "" is not a number, and an empty food_type counts as not given.
+ * The food-safety rules are not applied here: the planner (./plan.ts) does that.
+ * @throws CookError with the first failing check's code and a message for the person
+ */
+export function parseCookPlanQuery(query: Record<string, unknown>): CookPlanRequest {
+  const rawTemperature = ownField(query, 'temperature_celsius');
+  const rawFoodType = ownField(query, 'food_type');
+  const rawThickness = ownField(query, 'thickness_mm');
+
+  if (rawTemperature === undefined) throw new CookError(TEMPERATURE.codes.missing);
+
+  const temperature = parseTemperatureType(rawTemperature);
+  const foodType = parseFoodType(rawFoodType);
+  const thicknessMm = parseThicknessType(rawThickness);
+
+  const temperatureC = roundToTenth(temperature);
+  checkAbsoluteLimits({ temperatureC, timeMinutes: null });
+  checkThicknessRange(thicknessMm);
+  return { temperatureC, foodType, thicknessMm };
+}
+
+function parseTemperatureType(raw: unknown): number {
+  const temperature = toFiniteNumber(raw);
+  if (temperature === null) {
+    throw new CookError(TEMPERATURE.codes.invalid, invalidNumberMessage('temperature_celsius', 'degrees Celsius', TEMPERATURE));
+  }
+  return temperature;
+}
+
+/** null when absent; the number otherwise (range checked later, in the ranges step). */
+function parseThicknessType(raw: unknown): number | null {
+  if (isAbsent(raw)) return null;
+  const thicknessMm = toFiniteNumber(raw);
+  if (thicknessMm === null) {
+    throw new CookError(THICKNESS.codes.invalid, invalidNumberMessage('thickness_mm', 'millimetres', THICKNESS));
+  }
+  return thicknessMm;
+}
+
+function checkThicknessRange(thicknessMm: number | null): void {
+  if (thicknessMm !== null && (thicknessMm < THICKNESS.minimum || thicknessMm > THICKNESS.maximum)) {
+    throw new CookError(
+      THICKNESS.codes.invalid,
+      `thickness_mm must be from ${THICKNESS.minimum} to ${THICKNESS.maximum} millimetres; ${thicknessMm} is outside that. ` +
+        `Measure the thickest part of the food, or leave thickness_mm out to assume ${THICKNESS.default} mm.`,
+      { field: 'thickness_mm', minimum: THICKNESS.minimum, maximum: THICKNESS.maximum },
+    );
+  }
 }
 
 /** An own data property of `obj`, never an inherited one or a getter's result. */

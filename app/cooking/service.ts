@@ -16,10 +16,10 @@ import { AnovaError } from '../anova/errors';
 import { projectTimer } from '../anova/state';
 import type { CookerPort } from '../anova/port';
 import type { CookerSnapshot, DeviceState } from '../anova/types';
-import type { CookMonitorLike, MonitorFactory, MonitorObservation } from './cook-monitor-port';
+import type { CookMonitorLike, MonitorFactory } from './cook-monitor-port';
+import type { Observation as MonitorObservation } from './monitor';
 import { CookError } from './errors';
 import type { FoodCategory } from './food-safety/classify';
-import { DEFAULT_THICKNESS_MM } from './food-safety/tables';
 import type { CookEvent, CookJournalPort, EndReason, SampleState, StoredCookDetail } from './journal-port';
 import type { CookRequest } from './request';
 import { buildStatusView, heatUpSeconds, type StatusView } from './status';
@@ -146,7 +146,7 @@ export class CookService extends EventEmitter<ServiceEvents> {
     const cook = this.active;
     return buildStatusView(snapshot, cook?.record ?? null, now, {
       lingering: cook?.ended != null,
-      foodSafety: cook ? cook.monitor.view(now) : null,
+      foodSafety: cook ? { ...cook.monitor.view(now) } : null,
       alerts: cook ? cook.monitor.alerts() : [],
     });
   }
@@ -181,7 +181,7 @@ export class CookService extends EventEmitter<ServiceEvents> {
       seenOnDevice: false,
       estimatedCompletionAt: now + (heatUp + req.timeMinutes * 60) * 1000,
     };
-    this.setActive(this.newActiveCook(record, req.categories, (req.thicknessMm ?? DEFAULT_THICKNESS_MM)));
+    this.setActive(this.newActiveCook(record, req.categories, req.thicknessUsedMm));
     try {
       const ack = await this.cooker.startCook({ targetTempC: req.temperatureC, timerSeconds: req.timeMinutes * 60 });
       if (this.active?.record === record) {
@@ -215,7 +215,7 @@ export class CookService extends EventEmitter<ServiceEvents> {
       estimatedCompletionAt: record.estimatedCompletionAt,
       foodType: record.foodType,
       warnings: req.warnings,
-      thicknessAssumedMm: req.thicknessAssumed ? (req.thicknessMm ?? DEFAULT_THICKNESS_MM) : null,
+      thicknessAssumedMm: req.thicknessAssumed ? req.thicknessUsedMm : null,
     };
   }
 
@@ -253,10 +253,10 @@ export class CookService extends EventEmitter<ServiceEvents> {
       targetC: req.temperatureC,
       timeMinutes: req.timeMinutes,
       foodType: req.foodType,
-      thicknessMm: (req.thicknessMm ?? DEFAULT_THICKNESS_MM),
+      thicknessMm: req.thicknessUsedMm,
       thicknessAssumed: req.thicknessAssumed,
       categories: req.categories,
-      governingRule: null, // TEMPORARY until the evaluator reports it
+      governingRule: req.governingRule,
       warnings: req.warnings,
       request: {
         temperature_celsius: req.temperatureC,
@@ -265,7 +265,7 @@ export class CookService extends EventEmitter<ServiceEvents> {
         thickness_mm: req.thicknessMm,
       },
       estimatedCompletionAt: record.estimatedCompletionAt,
-      pasteurised: null, // TEMPORARY until the evaluator reports it
+      pasteurised: req.pasteurises ? false : null,
     });
   }
 
@@ -372,6 +372,21 @@ export class CookService extends EventEmitter<ServiceEvents> {
       }
     }
     this.diffDeviceAlerts(cook, state, at);
+    if (!cook.ended && state.mode === 'idle') {
+      // Decided before the monitor hears of it, so its alert comes after the end it explains.
+      const reason: EndReason = cook.stopRequested
+        ? 'stopped'
+        : cook.timerRanOut
+          ? 'done'
+          : cook.unseenSince !== null
+            ? 'interrupted'
+            : 'stopped_on_device';
+      this.end(cook, reason, at, { water_celsius: state.currentTempC });
+      if (reason === 'done' || reason === 'stopped') {
+        this.setActive(null);
+        return;
+      }
+    }
     this.observe(cook, {
       at,
       mode: state.mode,
@@ -386,17 +401,6 @@ export class CookService extends EventEmitter<ServiceEvents> {
       this.record(rec.cookId, 'done', at, {});
     }
     if (state.mode === 'cooking' || state.mode === 'preheating') this.updateEstimate(cook, state, at);
-    if (state.mode === 'idle') {
-      const reason: EndReason = cook.stopRequested
-        ? 'stopped'
-        : cook.timerRanOut
-          ? 'done'
-          : cook.unseenSince !== null
-            ? 'interrupted'
-            : 'stopped_on_device';
-      this.end(cook, reason, at, { water_celsius: state.currentTempC });
-      if (reason === 'done' || reason === 'stopped') this.setActive(null);
-    }
   }
 
   /** While cooking, the device's timer is the truth (time may be added on the cooker itself). */
@@ -434,7 +438,8 @@ export class CookService extends EventEmitter<ServiceEvents> {
 
   private end(cook: ActiveCook, reason: EndReason, at: number, detail: Record<string, unknown>): void {
     cook.ended = reason;
-    const type = reason === 'stopped' || reason === 'stopped_on_device' ? 'stopped' : reason;
+    // `done` as an event is the timer running out; a cook that ends after it ends with `stopped`.
+    const type = reason === 'interrupted' ? 'interrupted' : 'stopped';
     // The end first: whoever hears the event can already read how the cook ended.
     this.journal.recordEnd(cook.record.cookId, reason, at);
     this.record(cook.record.cookId, type, at, { end_reason: reason, ...detail });
@@ -449,7 +454,7 @@ export class CookService extends EventEmitter<ServiceEvents> {
       state: mode,
       waterC: offline ? null : round1(state.currentTempC),
       targetC: offline ? null : round1(state.targetTempC),
-      coreC: round1(cook.monitor.coreTempC()),
+      coreC: cook.monitor.view(at).core_temp_celsius,
     });
   }
 

@@ -18,7 +18,8 @@ export type EdgeErrorCode =
   | 'INTERNAL_ERROR'
   | 'COOK_NOT_FOUND'
   | 'INVALID_LIMIT'
-  | 'JOURNAL_UNAVAILABLE';
+  | 'JOURNAL_UNAVAILABLE'
+  | 'ORIGIN_NOT_ALLOWED';
 
 export class EdgeError extends Error {
   override readonly name = 'EdgeError';

@@ -1,6 +1,6 @@
 /**
  * Opens the server's one SQLite file (node:sqlite, no native addon) under DATA_DIR, for an SD
- * card that wears out and loses power without warning (docs/deployment.md, "v1.1"):
+ * card that wears out and loses power without warning (docs/deployment-design.md, "v1.1"):
  * - WAL with synchronous=NORMAL: a power cut loses at most the last commits, never consistency;
  * - `PRAGMA integrity_check` at every start; a corrupt file is moved aside (never deleted) and a
  *   fresh one started, with one clear log line;
@@ -120,6 +120,20 @@ export function openDatabase(opts: OpenOptions): OpenedDatabase {
 }
 
 /**
+ * Runs `work` while holding the data directory's lock, as a server would: for changes to the
+ * database file that must not happen under a running server (restoring a backup).
+ * @throws DataDirectoryInUseError when a server holds it.
+ */
+export function withDataDirectoryLock<T>(dataDir: string, work: () => T): T {
+  const lock = holdLock(dataDir);
+  try {
+    return work();
+  } finally {
+    lock.close();
+  }
+}
+
+/**
  * An exclusive SQLite lock on a small file of its own, held until close (or process death: the
  * kernel drops POSIX locks of a killed process, so kill -9 leaves nothing stale behind).
  */
@@ -181,7 +195,7 @@ function migrate(db: DatabaseSync, migrations: readonly Migration[], logger: Log
 }
 
 /** The database and its WAL/SHM companions, renamed together. */
-function moveAside(path: string, aside: string): void {
+export function moveAside(path: string, aside: string): void {
   for (const suffix of ['', '-wal', '-shm']) {
     if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix);
   }

@@ -7,7 +7,7 @@
  * password; a Home Assistant webhook id too), and the secret and the token are secrets.
  */
 import { isIP } from 'node:net';
-import { cleanEnv, EnvMissingError, makeValidator } from 'envalid';
+import { makeValidator } from 'envalid';
 import { isNotifyEventName, NOTIFY_EVENT_NAMES, type NotifyEventName } from './types';
 
 export interface BasicAuth {
@@ -193,35 +193,6 @@ export function notifyConfigFromEnv(e: NotifyEnv): NotifyConfig {
     // The order of the contract, whatever order the list was written in; duplicates collapse.
     events: NOTIFY_EVENT_NAMES.filter((n) => events.includes(n)),
   };
-}
-
-/** Thrown by loadNotifyConfig's default reporter; same shape as app/config.ts's ConfigError. */
-export class NotifyConfigError extends Error {
-  override readonly name = 'NotifyConfigError';
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  }
-}
-
-function throwNotifyProblems({ errors }: { errors: Partial<Record<string, Error>> }): void {
-  const problems = Object.entries(errors).map(([name, err]) => {
-    if (err instanceof EnvMissingError) return `${name} is required but not set`;
-    const message = err?.message ?? 'is invalid';
-    return /^(must|is) /.test(message) ? `${name} ${message}` : `${name}: ${message}`;
-  });
-  if (problems.length > 0) throw new NotifyConfigError(problems.sort());
-}
-
-/**
- * Only the notification variables (for `notify-test`, which needs no API key or Anova token).
- * Pass app/config.ts's reporter to get its ConfigError instead of NotifyConfigError.
- */
-export function loadNotifyConfig(
-  env: Record<string, string | undefined>,
-  reporter: (opts: { errors: Partial<Record<string, Error>> }) => void = throwNotifyProblems,
-): NotifyConfig {
-  const e = cleanEnv(env, notifySpec, { reporter: reporter as never });
-  return notifyConfigFromEnv(e as NotifyEnv);
 }
 
 /** True when at least one target is configured. */

@@ -269,8 +269,21 @@ mem_sim=$(docker stats --no-stream --format '{{.MemUsage}}' "$SIM")
 measure "idle memory app (amd64)" "$mem_app"
 measure "idle memory simulator (amd64)" "$mem_sim"
 
-# ------------------------------------------------------------------ 7. crash -> restart
-step "the app's process dies (SIGKILL): Docker restarts it"
+# ------------------------------------------------------------------ 7. crash -> restart, the cook survives
+step "the journal volume: owned by the app (uid 1000), the database in it"
+owner=$(docker exec "$APP" stat -c '%u' /data /data/anova.db | sort -u | tr '\n' ' ')
+[ "$owner" = "1000 " ] || fail "/data and /data/anova.db are owned by '$owner', expected uid 1000"
+grep -Eq ' /data ' <<<"$mounts" || fail "/data is not a mount (the named volume)"
+ok "/data is the named volume, /data and anova.db owned by uid 1000"
+snapshot=$(dc exec -T app node dist/app/cli.js backup - 2>"$TMP/backup.err" | wc -c)
+[ "$snapshot" -gt 4096 ] || fail "backup - streamed $snapshot bytes: $(cat "$TMP/backup.err")"
+ok "backup - from the running container: $snapshot bytes ($(cat "$TMP/backup.err"))"
+
+step "a cook runs; the app's process dies (SIGKILL): Docker restarts it and the cook is still ours"
+code=$(api -H 'Content-Type: application/json' -X POST "$BASE/start-cook" \
+  -d '{"temperature_celsius":63,"time_minutes":240,"food_type":"chicken breast","thickness_mm":25}')
+[ "$code" = 200 ] || fail "POST /start-cook before the crash: $code $(cat "$TMP/body")"
+cook_id=$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).cook_id' "$TMP/body")
 init_pid=$(docker inspect -f '{{.State.Pid}}' "$APP")
 read -r node_pid _ <"/proc/$init_pid/task/$init_pid/children" || node_pid=$(pgrep -P "$init_pid" | head -1)
 [[ $node_pid =~ ^[0-9]+$ ]] || fail "could not find the node process under init (pid $init_pid): '$node_pid'"
@@ -286,6 +299,14 @@ measure "kill -> restarted" "$(secs "$t" "$t_started") s"
 measure "kill -> healthy again" "$(secs "$t" "$(ms)") s  (probe every 1 s)"
 curl -fsS "$BASE/health" >/dev/null || fail "/health after the restart"
 ok "restarted (RestartCount $(docker inspect -f '{{.RestartCount}}' "$APP")), healthy, answering"
+same_cook() { [ "$(api "$BASE/status")" = 200 ] && grep -q "\"cook_id\":\"$cook_id\"" "$TMP/body"; }
+until_true 15 "GET /status after the restart shows the same cook_id" same_cook
+ok "after the restart GET /status shows the same cook $cook_id"
+code=$(api "$BASE/cooks/$cook_id")
+[ "$code" = 200 ] && grep -q '"server_restarted"' "$TMP/body" || fail "GET /cooks/$cook_id: $code $(cat "$TMP/body")"
+ok "GET /cooks/{id}: one cook, with a server_restarted event"
+code=$(api -X POST "$BASE/stop-cook")
+[ "$code" = 200 ] || fail "POST /stop-cook after the restart: $code"
 
 # ------------------------------------------------------------------ 8. stop
 step "docker compose stop (SIGTERM, graceful)"

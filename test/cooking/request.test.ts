@@ -31,6 +31,9 @@ describe('a valid body', () => {
       thicknessAssumed: true,
       categories: ['poultry'],
       warnings: [{ code: 'THICKNESS_ASSUMED', message: expect.stringContaining('25 mm') }],
+      thicknessUsedMm: 25,
+      governingRule: 'FS-5',
+      pasteurises: true,
     });
   });
 

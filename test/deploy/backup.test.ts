@@ -3,9 +3,13 @@
  * images or logs), how it protects the archive (mode 600 in a mode 700 folder), and retention.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { openDatabase } from '../../app/journal/database';
+import { silentLogger } from '../../app/log';
+import { CLI } from '../helpers/process';
 import { REPO_ROOT } from './support';
 
 const SCRIPT = join(REPO_ROOT, 'scripts', 'backup.sh');
@@ -92,6 +96,39 @@ describe('scripts/backup.sh', () => {
     expect(kept).toHaveLength(3);
     expect(kept.slice(0, 2)).toEqual(['anova-backup-20240301T000000Z.tar.gz', 'anova-backup-20240401T000000Z.tar.gz']);
     expect(kept[2]).not.toMatch(/^anova-backup-2024/);
+  });
+
+  it('with the stack here, the archive also holds journal.db: a checked snapshot the app itself took', async () => {
+    write(project, { '.env': 'API_KEY=x\n', 'compose.yaml': 'services: {}\n' });
+    const dataDir = join(scratch, 'volume');
+    const opened = openDatabase({ dataDir, logger: silentLogger });
+    opened.db!.exec(`INSERT INTO cooks (cook_id, cooker_id, started_at, target_celsius, time_minutes, thickness_mm,
+      thickness_assumed, categories, warnings, request) VALUES ('c1', 'k', 1, 63, 75, 25, 0, '[]', '[]', '{}')`);
+    // Docker itself is not here: a stand-in `docker` runs the real CLI on that data, as
+    // `docker compose exec -T app node dist/app/cli.js backup -` would in the container.
+    const bin = join(scratch, 'bin');
+    write(bin, {
+      docker: [
+        '#!/bin/sh',
+        'case "$*" in',
+        '  "compose config -q") exit 0 ;;',
+        '  "compose ps -q --status running app") echo 1234 ;;',
+        `  "compose exec -T app node dist/app/cli.js backup -") DATA_DIR='${dataDir}' exec '${process.execPath}' '${CLI}' backup - ;;`,
+        '  *) echo "unexpected: docker $*" >&2; exit 9 ;;',
+        'esac',
+      ].join('\n'),
+    });
+    chmodSync(join(bin, 'docker'), 0o755);
+    const r = await run('bash', [SCRIPT, dest], { PROJECT_DIR: project, PATH: `${bin}:${process.env.PATH}` });
+    opened.close();
+    expect(r).toMatchObject({ code: 0 });
+    const listing = await run('tar', ['-tzf', join(dest, archives()[0])]);
+    expect(listing.stdout.trim().split('\n').sort()).toEqual(['.env', 'journal.db']);
+    await run('tar', ['-xzf', join(dest, archives()[0]), '-C', scratch, 'journal.db']);
+    const copy = new DatabaseSync(join(scratch, 'journal.db'), { readOnly: true });
+    expect(copy.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
+    expect(copy.prepare('SELECT cook_id FROM cooks').all()).toEqual([{ cook_id: 'c1' }]);
+    copy.close();
   });
 
   it('fails clearly when there is nothing to back up, or BACKUP_KEEP is not a count', async () => {

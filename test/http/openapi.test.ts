@@ -185,7 +185,7 @@ describe('errors', () => {
     const error = doc.components.schemas.Error;
     expect(error.required).toEqual(['error', 'message']);
     expect([...error.properties!.error.enum!].sort()).toEqual(Object.keys(API_ERROR_CODES).sort());
-    expect(error.properties!.error.enum).toHaveLength(31); // 28 of v1 + COOK_NOT_FOUND, INVALID_LIMIT, JOURNAL_UNAVAILABLE
+    expect(error.properties!.error.enum).toHaveLength(32); // 28 of v1 + COOK_NOT_FOUND, INVALID_LIMIT, JOURNAL_UNAVAILABLE, ORIGIN_NOT_ALLOWED
   });
 
   test('each error response names codes that belong to its status', () => {

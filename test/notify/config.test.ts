@@ -1,10 +1,9 @@
+import { ConfigError, loadNotifyConfig } from '../../app/config';
 import {
   describeNotifyConfig,
   isPrivateOrLoopbackHost,
-  loadNotifyConfig,
   notificationsEnabled,
   notifyConfigWarnings,
-  NotifyConfigError,
   notifySecrets,
   NOTIFY_VARIABLES,
 } from '../../app/notify/config';
@@ -14,10 +13,10 @@ function problems(env: Record<string, string>): string[] {
   try {
     loadNotifyConfig(env);
   } catch (err) {
-    expect(err).toBeInstanceOf(NotifyConfigError);
-    return (err as NotifyConfigError).problems;
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
   }
-  throw new Error('expected a NotifyConfigError');
+  throw new Error('expected a ConfigError');
 }
 
 test('the variables are exactly the ones the contract names', () => {

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { MIGRATIONS } from '../../app/journal/migrations';
-import { loadNotifyConfig, type NotifyConfig } from '../../app/notify/config';
+import { loadNotifyConfig } from '../../app/config';
+import type { NotifyConfig } from '../../app/notify/config';
 import type { Notifier, Timers } from '../../app/notify/notifier';
 
 export interface ReceivedRequest {

@@ -2,69 +2,16 @@
  * The compiled server as a real process (what Docker runs): start-up, bad configuration,
  * and SIGTERM with a request in flight. Needs `npm run build` (npm test does it first).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { startSimulator } from '../../app/simulator/index';
 import type { ReceivedFrame, SimulatorHandle } from '../../app/simulator/types';
 import { waitForEvent } from '../helpers/events';
 import { http } from '../helpers/http';
+import { CLI, run } from '../helpers/process';
 
-const CLI = join(__dirname, '..', '..', 'dist', 'app', 'cli.js');
 const KEY = 'process-test-key-0123456789abcdefghijklmnop';
-
-interface Proc {
-  child: ChildProcess;
-  lines: string[];
-  stderr: string[];
-  exited: Promise<{ code: number | null; signal: string | null; at: number }>;
-  /** Resolves with the first JSON log line whose message matches. */
-  waitForLog(message: string): Promise<Record<string, any>>;
-}
-
-function run(args: string[], env: Record<string, string>, nodeArgs: string[] = []): Proc {
-  const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    cwd: __dirname, // no .env here
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  const stderr: string[] = [];
-  const waiters: Array<{ message: string; resolve: (r: Record<string, any>) => void }> = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    lines.push(line);
-    try {
-      const rec = JSON.parse(line);
-      for (const w of [...waiters]) {
-        if (rec.message === w.message) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(rec);
-        }
-      }
-    } catch {
-      /* not a log line */
-    }
-  });
-  child.stderr!.on('data', (d) => stderr.push(String(d)));
-  const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
-  );
-  return {
-    child,
-    lines,
-    stderr,
-    exited,
-    waitForLog: (message) =>
-      new Promise((resolve, reject) => {
-        const found = lines.map((l) => { try { return JSON.parse(l); } catch { return null; } }).find((r) => r?.message === message);
-        if (found) return resolve(found);
-        waiters.push({ message, resolve });
-        exited.then(() => reject(new Error(`process exited before logging "${message}": ${stderr.join('')}`)));
-      }),
-  };
-}
 
 let sim: SimulatorHandle;
 beforeAll(async () => {
@@ -174,7 +121,7 @@ test('generate-api-key prints sk-anova- and 32 random bytes in URL-safe base64',
 
 test('check-config says what is wrong, or summarises without secrets', async () => {
   const bad = run(['check-config'], { API_KEY: 'x' });
-  expect((await bad.exited).code).toBe(1);
+  expect((await bad.exited).code).toBe(2); // the one exit code for bad configuration, as `serve` uses
   expect(bad.stderr.join('')).toMatch(/ANOVA_TOKEN is required/);
   const good = run(['check-config'], serverEnv());
   expect((await good.exited).code).toBe(0);
