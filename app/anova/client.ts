@@ -17,8 +17,17 @@ import type { Logger } from '../log';
 import { Backoff } from './backoff';
 import { CommandQueue, type CommandTarget } from './commands';
 import { CookerDirectory, type CookerRecord, type SelectionChange } from './directory';
-import { AnovaError } from './errors';
-import type { CommandAck, CookerPort, StartCommand } from './port';
+import {
+  CookerError,
+  type CloudConnectionState,
+  type CloudStatus,
+  type CommandAck,
+  type CookerPort,
+  type CookerSnapshot,
+  type DeviceInfo,
+  type DeviceState,
+  type StartCommand,
+} from '../cooking/cooker';
 import {
   COMMAND,
   DEFAULT_ANOVA_WS_URL,
@@ -33,7 +42,6 @@ import {
 } from './protocol';
 import type { Selection } from './selection';
 import { parseApcState } from './state';
-import type { CloudConnectionState, CloudStatus, CookerSnapshot, DeviceInfo, DeviceState } from './types';
 
 
 export interface AnovaClientOptions {
@@ -252,13 +260,13 @@ export class AnovaClient extends EventEmitter<AnovaClientEvents> implements Cook
         const snap = this.selected();
         return snap && this.isCurrent(this.directory.record(snap.info.cookerId)) ? snap : null;
       };
-      if (this.closed) return reject(new AnovaError('CLOUD_UNREACHABLE', 'the Anova client was closed'));
+      if (this.closed) return reject(new CookerError('CLOUD_UNREACHABLE', 'the Anova client was closed'));
       const initial = ready();
       if (initial) return resolve(initial);
       const check = () => {
         if (this.closed) {
           finish();
-          reject(new AnovaError('CLOUD_UNREACHABLE', 'the Anova client was closed'));
+          reject(new CookerError('CLOUD_UNREACHABLE', 'the Anova client was closed'));
           return;
         }
         const snap = ready();
@@ -269,7 +277,7 @@ export class AnovaClient extends EventEmitter<AnovaClientEvents> implements Cook
       };
       const timer = setTimeout(() => {
         finish();
-        reject(new AnovaError('TIMEOUT', `no cooker state from the Anova cloud within ${timeoutMs} ms`));
+        reject(new CookerError('TIMEOUT', `no cooker state from the Anova cloud within ${timeoutMs} ms`));
       }, timeoutMs);
       const finish = () => {
         clearTimeout(timer);
@@ -293,7 +301,7 @@ export class AnovaClient extends EventEmitter<AnovaClientEvents> implements Cook
     this.clearConnectionTimers();
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
-    this.commands.failAll(new AnovaError('CLOUD_UNREACHABLE', 'the Anova client was shut down'));
+    this.commands.failAll(new CookerError('CLOUD_UNREACHABLE', 'the Anova client was shut down'));
     const conn = this.conn;
     this.conn = null;
     this.setStatus('closed', this.status.attempt);
@@ -433,7 +441,7 @@ export class AnovaClient extends EventEmitter<AnovaClientEvents> implements Cook
     if (conn !== this.conn) return;
     this.conn = null;
     this.clearConnectionTimers();
-    this.commands.failAll(new AnovaError('CLOUD_UNREACHABLE', 'the connection to the Anova cloud was lost'));
+    this.commands.failAll(new CookerError('CLOUD_UNREACHABLE', 'the connection to the Anova cloud was lost'));
     const serverReason = this.scrub(reasonText.toString('utf8')).slice(0, 100);
     if (conn.heardFrom) {
       this.logger.warn('anova disconnected', { code, reason: conn.failure, ...(serverReason ? { serverReason } : {}) });
@@ -666,26 +674,26 @@ export class AnovaClient extends EventEmitter<AnovaClientEvents> implements Cook
   }
 
   /** Why a command cannot be sent right now, or null. */
-  private refusal(): AnovaError | null {
+  private refusal(): CookerError | null {
     switch (this.status.state) {
       case 'connected':
         break;
       case 'auth_failed':
-        return new AnovaError('ANOVA_AUTH_FAILED', 'the Anova cloud rejected the token');
+        return new CookerError('ANOVA_AUTH_FAILED', 'the Anova cloud rejected the token');
       case 'closed':
-        return new AnovaError('CLOUD_UNREACHABLE', 'the Anova client was shut down');
+        return new CookerError('CLOUD_UNREACHABLE', 'the Anova client was shut down');
       default:
-        return new AnovaError('CLOUD_UNREACHABLE', 'no connection to the Anova cloud right now (reconnecting)');
+        return new CookerError('CLOUD_UNREACHABLE', 'no connection to the Anova cloud right now (reconnecting)');
     }
     const snap = this.selected();
     if (!snap) {
       const configured = this.directory.selection().problem === 'configured_not_found';
-      return new AnovaError(
+      return new CookerError(
         'DEVICE_OFFLINE',
         configured ? 'the configured cooker is not on the Anova account' : 'no cooker found on the Anova account',
       );
     }
-    if (!snap.online) return new AnovaError('DEVICE_OFFLINE', 'the cooker is offline');
+    if (!snap.online) return new CookerError('DEVICE_OFFLINE', 'the cooker is offline');
     return null;
   }
 

@@ -8,8 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../log';
-import { AnovaError } from './errors';
-import type { CommandAck } from './port';
+import { CookerError, type CommandAck } from '../cooking/cooker';
 import type { Frame } from './protocol';
 
 /** A queued command with less time than this left is given up instead of being sent. */
@@ -41,7 +40,7 @@ interface Job {
   target: CommandTarget;
   build: (requestId: string) => Frame;
   resolve: (ack: CommandAck) => void;
-  reject: (err: AnovaError) => void;
+  reject: (err: CookerError) => void;
   timer: NodeJS.Timeout;
   /** Monotonic ms at which the caller stops waiting. */
   deadline: number;
@@ -58,7 +57,7 @@ export class CommandQueue {
 
   constructor(private readonly opts: CommandQueueOptions) {}
 
-  /** Queues a command; resolves on its "ok" RESPONSE, rejects with an AnovaError otherwise. */
+  /** Queues a command; resolves on its "ok" RESPONSE, rejects with an CookerError otherwise. */
   submit(name: string, target: CommandTarget, build: (requestId: string) => Frame): Promise<CommandAck> {
     return new Promise<CommandAck>((resolve, reject) => {
       const now = performance.now();
@@ -93,13 +92,13 @@ export class CommandQueue {
       this.settle(job, { requestId: job.requestId as string });
     } else {
       const shown = describeStatus(status);
-      this.settle(job, new AnovaError('ANOVA_API_ERROR', `the Anova cloud rejected ${job.name} (status: ${shown})`));
+      this.settle(job, new CookerError('ANOVA_API_ERROR', `the Anova cloud rejected ${job.name} (status: ${shown})`));
     }
     return true;
   }
 
   /** Rejects every queued and in-flight command (socket lost, client closed). */
-  failAll(err: AnovaError): void {
+  failAll(err: CookerError): void {
     const jobs = [...this.queues.values()].flat();
     this.queues.clear();
     this.inFlight.clear();
@@ -125,7 +124,7 @@ export class CommandQueue {
     head.requestId = requestId;
     this.inFlight.set(requestId, head);
     const unreachable = () =>
-      this.settle(head, new AnovaError('CLOUD_UNREACHABLE', `could not send ${head.name}: no connection to the cloud`));
+      this.settle(head, new CookerError('CLOUD_UNREACHABLE', `could not send ${head.name}: no connection to the cloud`));
     const sent = this.opts.transport.send(head.build(requestId), unreachable);
     if (!sent) {
       unreachable();
@@ -135,7 +134,7 @@ export class CommandQueue {
   }
 
   /** Removes a job from its queue, settles it, and lets the next command of that cooker go. */
-  private settle(job: Job, outcome: CommandAck | AnovaError): void {
+  private settle(job: Job, outcome: CommandAck | CookerError): void {
     if (job.settled) return;
     const cookerId = job.target.cookerId;
     const queue = this.queues.get(cookerId);
@@ -149,7 +148,7 @@ export class CommandQueue {
     if (wasHead) this.pump(cookerId);
   }
 
-  private complete(job: Job, outcome: CommandAck | AnovaError): void {
+  private complete(job: Job, outcome: CommandAck | CookerError): void {
     if (job.settled) return;
     job.settled = true;
     clearTimeout(job.timer);
@@ -160,7 +159,7 @@ export class CommandQueue {
       cookerId: job.target.cookerId,
       ms: Math.round(performance.now() - job.calledAt),
     };
-    if (outcome instanceof AnovaError) {
+    if (outcome instanceof CookerError) {
       this.opts.logger.warn('anova command failed', { ...fields, code: outcome.code, sent: job.requestId !== null });
       job.reject(outcome);
     } else {
@@ -169,9 +168,9 @@ export class CommandQueue {
     }
   }
 
-  private timeoutError(job: Job): AnovaError {
+  private timeoutError(job: Job): CookerError {
     const where = job.requestId === null ? 'while queued' : 'from the Anova cloud';
-    return new AnovaError('TIMEOUT', `no answer to ${job.name} ${where} within ${this.opts.timeoutMs} ms`);
+    return new CookerError('TIMEOUT', `no answer to ${job.name} ${where} within ${this.opts.timeoutMs} ms`);
   }
 }
 

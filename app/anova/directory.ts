@@ -5,7 +5,7 @@
  * and emit.
  */
 import { type Selection, selectCooker } from './selection';
-import type { DeviceInfo, DeviceState } from './types';
+import type { DeviceInfo, DeviceState } from '../cooking/cooker';
 
 export interface CookerRecord {
   state: DeviceState;

@@ -1,7 +1,7 @@
 /**
  * Which cooker the server drives, given the cookers known on the account. Pure.
  */
-import type { DeviceInfo } from './types';
+import type { DeviceInfo } from '../cooking/cooker';
 
 export type SelectionProblem =
   | 'configured_not_found' // ANOVA_DEVICE_ID is set but no such cooker on the account

@@ -5,7 +5,7 @@
  * for the caller to log once, because new firmware strings are normal (§5.6) and must not kill
  * the reader.
  */
-import type { CookerAlert, CookerMode, DeviceState, ParseResult, StateSchema } from './types';
+import type { CookerAlert, CookerMode, DeviceState, StateSchema } from '../cooking/cooker';
 
 export function celsiusToFahrenheit(celsius: number): number {
   return (celsius * 9) / 5 + 32;
@@ -13,6 +13,14 @@ export function celsiusToFahrenheit(celsius: number): number {
 
 export function fahrenheitToCelsius(fahrenheit: number): number {
   return ((fahrenheit - 32) * 5) / 9;
+}
+
+
+/** Result of parsing one EVENT_APC_STATE payload. */
+export interface ParseResult {
+  state: DeviceState;
+  /** Unrecognised enum strings met while parsing, e.g. `B job-status.state "STOP_COOK"`, to log once. */
+  unknownValues: string[];
 }
 
 /** Timer values as of a later moment than the state's `observedAt`. */

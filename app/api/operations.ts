@@ -3,13 +3,13 @@
  * (ChatGPT Actions, curl) and the MCP tools (Claude, ChatGPT apps). Each takes the caller's raw
  * input, validates it with the same rules, calls the cooking service or the journal, and returns
  * exactly the JSON body of the HTTP API (docs/api.md). Failures are thrown as typed errors; the
- * edges turn them into an error body with toErrorResponse (../http/errors.ts).
+ * edges turn them into an error body with toErrorResponse (./errors.ts).
  */
 import { parseStartCookBody } from '../cooking/request';
 import type { CookService } from '../cooking/service';
 import type { StoredCook, StoredCookDetail } from '../cooking/journal-port';
-import { EdgeError } from '../http/errors';
-import { JournalUnavailableError, type CookJournal } from '../journal/journal';
+import { AppError } from '../errors';
+import type { CookJournal } from '../journal/journal';
 
 /** A JSON object body as the HTTP API documents it. */
 export type ApiBody = Record<string, unknown>;
@@ -86,15 +86,15 @@ export function createApiOperations(deps: OperationsDeps): ApiOperations {
       const limit = parseLimit(input.limit);
       const before = input.before === undefined || input.before === '' ? null : String(input.before);
       if (before !== null && !COOK_ID.test(before)) throw unknownBefore();
-      const page = readJournal(() => journal.listCooks(limit, before));
+      const page = journal.listCooks(limit, before);
       if (!page) throw unknownBefore();
       return { cooks: page.cooks.map(cookSummary), next: page.next };
     },
 
     getCook(cookId) {
-      const cook = COOK_ID.test(cookId) ? readJournal(() => journal.getCook(cookId)) : null;
+      const cook = COOK_ID.test(cookId) ? journal.getCook(cookId) : null;
       if (!cook) {
-        throw new EdgeError(
+        throw new AppError(
           'COOK_NOT_FOUND',
           'There is no cook with that id in the journal. List the cooks (GET /cooks) to find its id.',
         );
@@ -109,7 +109,7 @@ function parseLimit(raw: unknown): number {
   const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
   const n = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
   if (!(n >= COOKS_PAGE.min && n <= COOKS_PAGE.max)) {
-    throw new EdgeError(
+    throw new AppError(
       'INVALID_LIMIT',
       `limit must be a whole number from ${COOKS_PAGE.min} to ${COOKS_PAGE.max}, for example ${COOKS_PAGE.default}.`,
     );
@@ -117,25 +117,11 @@ function parseLimit(raw: unknown): number {
   return n;
 }
 
-function unknownBefore(): EdgeError {
-  return new EdgeError(
+function unknownBefore(): AppError {
+  return new AppError(
     'COOK_NOT_FOUND',
     'The cook given in `before` is not in the journal. Use the `next` value of the previous page, or leave `before` out for the newest cooks.',
   );
-}
-
-function readJournal<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof JournalUnavailableError) {
-      throw new EdgeError(
-        'JOURNAL_UNAVAILABLE',
-        'The cook history cannot be read right now (the server keeps cooking without it). Check the server logs and its storage.',
-      );
-    }
-    throw err;
-  }
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());

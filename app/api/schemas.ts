@@ -3,7 +3,7 @@
  * edge (statuses, the OpenAPI document) and the MCP edge (tool results). Request fields live in
  * the domain (../cooking/schema.ts), since the validator enforces them.
  */
-import type { AnovaErrorCode } from '../anova/errors';
+import type { CookerErrorCode } from '../cooking/cooker';
 import type { CookErrorCode } from '../cooking/errors';
 import { COOKER_STATES, WARNING_CODES } from '../cooking/schema';
 
@@ -32,7 +32,7 @@ export type JsonType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'b
 /** Every error code of docs/api.md with its HTTP status; the edge's status mapping can read this table. */
 export type ApiErrorCode =
   | CookErrorCode
-  | AnovaErrorCode
+  | CookerErrorCode
   | 'UNAUTHORIZED'
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'

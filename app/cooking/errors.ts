@@ -1,3 +1,5 @@
+import { AppError } from '../errors';
+
 /**
  * Typed failures of the cooking domain. The HTTP edge maps `code` to a status (see
  * API_ERROR_CODES in ./schema) and answers `{"error": code, "message": publicMessage}`.
@@ -52,18 +54,17 @@ const DEFAULT_PUBLIC_MESSAGES: Record<CookErrorCode, string> = {
   NO_ACTIVE_COOK: 'Nothing is cooking right now, so there is nothing to stop.',
 };
 
-export class CookError extends Error {
+export class CookError extends AppError<CookErrorCode> {
   override readonly name = 'CookError';
-  readonly publicMessage: string;
 
   constructor(
-    readonly code: CookErrorCode,
+    code: CookErrorCode,
     publicMessage: string = DEFAULT_PUBLIC_MESSAGES[code],
+    /** Machine-readable facts (snake_case, safe to show), e.g. the rule id or the required minutes. */
     readonly details?: Record<string, unknown>,
   ) {
     // The public message is safe by construction (no secrets, no paths), so it is also the log message.
-    super(publicMessage);
-    this.publicMessage = publicMessage;
+    super(code, publicMessage);
   }
 }
 

@@ -8,7 +8,7 @@
  * Descriptions are written for ChatGPT (they end up in the Action's OpenAPI document):
  * each is at most 700 characters.
  */
-import type { CookerMode } from '../anova/types';
+import type { CookerMode } from './cooker';
 import type { CookErrorCode } from './errors';
 import { DEFAULT_THICKNESS_MM } from './food-safety/tables';
 

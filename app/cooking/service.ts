@@ -12,10 +12,10 @@
  * the food may be sitting in cooling water, and its danger budget keeps counting.
  */
 import { EventEmitter } from 'node:events';
-import { AnovaError } from '../anova/errors';
+import { CookerError } from './cooker';
 import { projectTimer } from '../anova/state';
-import type { CookerPort } from '../anova/port';
-import type { CookerSnapshot, DeviceState } from '../anova/types';
+import type { CookerPort } from './cooker';
+import type { CookerSnapshot, DeviceState } from './cooker';
 import type { CookMonitorLike, MonitorFactory } from './cook-monitor-port';
 import type { Observation as MonitorObservation } from './monitor';
 import { CookError } from './errors';
@@ -194,7 +194,7 @@ export class CookService extends EventEmitter<ServiceEvents> {
       }
     } catch (err) {
       if (this.active?.record === record) {
-        const maybeApplied = err instanceof AnovaError && (err.code === 'TIMEOUT' || err.code === 'CLOUD_UNREACHABLE');
+        const maybeApplied = err instanceof CookerError && (err.code === 'TIMEOUT' || err.code === 'CLOUD_UNREACHABLE');
         if (maybeApplied) {
           record.phase = 'uncertain';
           record.since = this.clock();
@@ -496,11 +496,11 @@ export class CookService extends EventEmitter<ServiceEvents> {
   /** The cooker must be known and online; otherwise the typed error says why. */
   private requireOnlineCooker(cloudDown: 'CLOUD_UNREACHABLE' | 'DEVICE_OFFLINE' = 'CLOUD_UNREACHABLE'): CookerSnapshot {
     const cloud = this.cooker.cloudStatus().state;
-    if (cloud === 'auth_failed') throw new AnovaError('ANOVA_AUTH_FAILED', 'cloud rejected the token');
-    if (cloud !== 'connected') throw new AnovaError(cloudDown, `cloud connection is ${cloud}`);
+    if (cloud === 'auth_failed') throw new CookerError('ANOVA_AUTH_FAILED', 'cloud rejected the token');
+    if (cloud !== 'connected') throw new CookerError(cloudDown, `cloud connection is ${cloud}`);
     const snapshot = this.cooker.selected();
     if (!snapshot || !snapshot.online) {
-      throw new AnovaError('DEVICE_OFFLINE', snapshot ? 'cooker offline' : 'no cooker selected');
+      throw new CookerError('DEVICE_OFFLINE', snapshot ? 'cooker offline' : 'no cooker selected');
     }
     return snapshot;
   }

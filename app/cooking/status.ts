@@ -2,7 +2,7 @@
  * Pure: the selected cooker's state (plus our cook record) → the body of GET /status.
  */
 import { celsiusToFahrenheit, projectTimer } from '../anova/state';
-import type { CookerSnapshot } from '../anova/types';
+import type { CookerSnapshot } from './cooker';
 import type { CookRecord } from './service';
 
 /**

@@ -19,6 +19,7 @@ import type {
   StoredCookDetail,
 } from '../cooking/journal-port';
 import type { Logger } from '../log';
+import { AppError } from '../errors';
 import { describe, errcode } from './database';
 
 const SQLITE_CONSTRAINT = 19;
@@ -34,9 +35,14 @@ export const MAX_SAMPLES_RETURNED = 500;
 const DAY_MS = 86_400_000;
 
 /** The journal cannot be read: the edge answers 503 JOURNAL_UNAVAILABLE. */
-export class JournalUnavailableError extends Error {
+export class JournalUnavailableError extends AppError<'JOURNAL_UNAVAILABLE'> {
   override readonly name = 'JournalUnavailableError';
-  readonly code = 'JOURNAL_UNAVAILABLE';
+  constructor() {
+    super(
+      'JOURNAL_UNAVAILABLE',
+      'The cook history cannot be read right now (the server keeps cooking without it). Check the server logs and its storage.',
+    );
+  }
 }
 
 export interface CookPage {
@@ -289,7 +295,7 @@ export class CookJournal implements CookJournalPort {
   }
 
   private readable(): Statements {
-    if (!this.sql) throw new JournalUnavailableError('the journal database is not available');
+    if (!this.sql) throw new JournalUnavailableError();
     return this.sql;
   }
 }

@@ -9,6 +9,7 @@
  * token was sent (RFC 6750 §3.1). A token that looks like one of ours while the database is
  * unusable gets 503 JOURNAL_UNAVAILABLE (fail closed), never access; the API key still works.
  */
+import { AppError } from '../errors';
 import type { Context, Middleware } from 'koa';
 import { EdgeError } from '../http/errors';
 import { BEARER, digest, keyMatches, refuseWhenThrottled } from '../http/middleware/auth';
@@ -55,7 +56,7 @@ function oauthTokenIsLive(opts: McpAuthOptions, token: string): boolean {
     return opts.store.verifyAccessToken(token, opts.clock()) !== null;
   } catch (err) {
     if (!(err instanceof OAuthUnavailableError)) throw err;
-    throw new EdgeError(
+    throw new AppError(
       'JOURNAL_UNAVAILABLE',
       "OAuth access tokens cannot be checked because the server's database is unavailable right now. Use the API key, or try again later.",
     );

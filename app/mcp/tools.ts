@@ -13,7 +13,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { McpServer } from '@modelcontextprotocol/server';
 import type { ApiBody, ApiOperations } from '../api/operations';
-import { toErrorResponse } from '../http/errors';
+import { toErrorResponse } from '../api/errors';
 import { rateLimitedError, RateLimiter } from '../http/middleware/rate-limit';
 import { RATE_LIMITS } from '../http/routes';
 import type { Logger } from '../log';

@@ -4,7 +4,7 @@
  * Each is published once per occurrence, when it is first recorded: a monitor rebuilt from the
  * journal after a restart replays nothing here.
  */
-import type { CloudStatus } from '../anova/types';
+import type { CloudStatus } from '../cooking/cooker';
 import type { CookEvent } from '../cooking/journal-port';
 import type { CookService } from '../cooking/service';
 import type { NotificationInput, NotifyEventName } from './types';

@@ -6,7 +6,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { AnovaClient } from '../../app/anova/client';
-import type { CloudStatus } from '../../app/anova/types';
+import type { CloudStatus } from '../../app/cooking/cooker';
 import { trackAppTimers } from '../helpers/timers';
 import { FAST, MemoryLogger, online, rejectsWith, rig, until, waitForEvent, type Rig } from './client-harness';
 

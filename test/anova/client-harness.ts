@@ -4,7 +4,7 @@
  * can assert on a log line right after the event that caused it).
  */
 import { AnovaClient, type AnovaClientOptions } from '../../app/anova/client';
-import { AnovaError, type AnovaErrorCode } from '../../app/anova/errors';
+import { CookerError, type CookerErrorCode } from '../../app/cooking/cooker';
 import type { Logger } from '../../app/log';
 import { startSimulator } from '../../app/simulator/index';
 import type { SimulatorHandle, SimulatorOptions } from '../../app/simulator/types';
@@ -88,17 +88,17 @@ export async function online(client: AnovaClient): Promise<void> {
   await until(client, 'state', () => client.selected()?.online === true);
 }
 
-/** Asserts a promise rejects with an AnovaError of that code; returns the error. */
-export async function rejectsWith(promise: Promise<unknown>, code: AnovaErrorCode): Promise<AnovaError> {
+/** Asserts a promise rejects with an CookerError of that code; returns the error. */
+export async function rejectsWith(promise: Promise<unknown>, code: CookerErrorCode): Promise<CookerError> {
   const err = await promise.then(
     () => {
       throw new Error(`expected a rejection with ${code}, got a success`);
     },
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(AnovaError);
-  expect((err as AnovaError).code).toBe(code);
-  return err as AnovaError;
+  expect(err).toBeInstanceOf(CookerError);
+  expect((err as CookerError).code).toBe(code);
+  return err as CookerError;
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -5,7 +5,7 @@ import { Backoff } from '../../app/anova/backoff';
 import { CookerDirectory } from '../../app/anova/directory';
 import { selectCooker } from '../../app/anova/selection';
 import { parseApcState } from '../../app/anova/state';
-import type { DeviceInfo, DeviceState } from '../../app/anova/types';
+import type { DeviceInfo, DeviceState } from '../../app/cooking/cooker';
 
 /** Replays fixed "random" values, in a loop. */
 function sequence(...values: number[]): () => number {

@@ -2,7 +2,7 @@
  * AnovaClient state tracking against the simulator: a whole cook in each schema, and the
  * difference between "cooker offline" (silence, explicit flag) and "cloud unreachable".
  */
-import type { CookerMode, DeviceState } from '../../app/anova/types';
+import type { CookerMode, DeviceState } from '../../app/cooking/cooker';
 import { online, rig, until, waitForEvent, type Rig } from './client-harness';
 
 let r: Rig | undefined;

@@ -2,7 +2,7 @@
  * AnovaClient against the simulator: discovery and selection, and commands (exact frames,
  * correlation, errors, timeouts, ordering).
  */
-import type { CloudStatus, DeviceInfo, DeviceState } from '../../app/anova/types';
+import type { CloudStatus, DeviceInfo, DeviceState } from '../../app/cooking/cooker';
 import {
   UUID,
   commandsReceived,

@@ -4,7 +4,8 @@ import {
   parseApcState,
   projectTimer,
 } from '../../app/anova/state';
-import type { CookerAlert, CookerMode, DeviceState, ParseResult, StateSchema } from '../../app/anova/types';
+import type { CookerAlert, CookerMode, DeviceState, StateSchema } from '../../app/cooking/cooker';
+import type { ParseResult } from '../../app/anova/state';
 import * as F from '../fixtures/anova-states';
 import { mulberry32 } from '../helpers/random';
 import { ALL_STATE_FIXTURES, OBSERVED_AT, REQUEST_IDS, variant, type ApcStatePayload } from '../fixtures/anova-states';

@@ -1,7 +1,7 @@
 /**
  * Pure: device state + our cook record → the /status body.
  */
-import type { CookerSnapshot, DeviceState } from '../../app/anova/types';
+import type { CookerSnapshot, DeviceState } from '../../app/cooking/cooker';
 import type { CookRecord } from '../../app/cooking/service';
 import { buildStatusView, heatUpSeconds, HEATING_RATE_C_PER_MIN } from '../../app/cooking/status';
 

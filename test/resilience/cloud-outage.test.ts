@@ -4,7 +4,7 @@
  * a stop it could not make, and pick the cook up again by itself afterwards.
  */
 import { performance } from 'node:perf_hooks';
-import type { CloudStatus } from '../../app/anova/types';
+import type { CloudStatus } from '../../app/cooking/cooker';
 import { startStack, type Stack } from '../helpers/stack';
 import { until, waitForEvent } from '../helpers/events';
 

@@ -3,7 +3,7 @@
  * handshakes, then the cloud back), alternating clean closes and TCP aborts. Each cycle must
  * leave nothing behind: no socket, timer or listener more than before, and a stable heap.
  */
-import type { CloudStatus } from '../../app/anova/types';
+import type { CloudStatus } from '../../app/cooking/cooker';
 import { heapUsedAfterGc } from '../helpers/memory';
 import { trackAppTimers } from '../helpers/timers';
 import { startStack, type Stack } from '../helpers/stack';

@@ -4,7 +4,7 @@
  * watchdog must notice within about three ping intervals and recover by itself.
  */
 import { performance } from 'node:perf_hooks';
-import type { CloudStatus } from '../../app/anova/types';
+import type { CloudStatus } from '../../app/cooking/cooker';
 import { startStack, type Stack } from '../helpers/stack';
 import { until, waitForEvent } from '../helpers/events';
 

@@ -4,7 +4,7 @@
  * documented one (never a 500), rate limits must keep working, nothing may be started twice,
  * memory must stay bounded, and the server must come out of it serving the truth.
  */
-import type { CloudStatus } from '../../app/anova/types';
+import type { CloudStatus } from '../../app/cooking/cooker';
 import { RATE_LIMITS } from '../../app/http/routes';
 import { heapUsedAfterGc } from '../helpers/memory';
 import { startStack, type Stack } from '../helpers/stack';

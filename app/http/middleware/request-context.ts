@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../../log';
-import { toErrorResponse } from '../errors';
+import { toErrorResponse } from '../../api/errors';
 
 /** An incoming X-Request-Id is echoed only when it is short and plain (it ends up in logs). */
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
