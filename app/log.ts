@@ -2,6 +2,7 @@
  * Logging: winston, one JSON object per line on stdout. Secrets are scrubbed here, in one place,
  * from every line whatever field they ended up in.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import winston from 'winston';
 
 /** The part of a logger the rest of the code uses (winston's Logger satisfies it; tests can capture). */
@@ -16,6 +17,28 @@ export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
 const REDACTED = '[REDACTED]';
 const MESSAGE = Symbol.for('message');
+
+/** Fields every line gets while a piece of work runs (the HTTP request id of the request it serves). */
+const context = new AsyncLocalStorage<Readonly<Record<string, unknown>>>();
+
+/** Runs `work` with `fields` on every log line it causes, however deep (the Anova client's lines too). */
+export function withLogContext<T>(fields: Readonly<Record<string, unknown>>, work: () => T): T {
+  return context.run(fields, work);
+}
+
+/**
+ * The current context's fields, for work that continues outside it: a command's answer arrives
+ * on the socket's own callback, not inside the request that sent it.
+ */
+export function logContext(): Readonly<Record<string, unknown>> {
+  return context.getStore() ?? {};
+}
+
+const addContext = winston.format((info) => {
+  const fields = context.getStore();
+  if (fields) for (const [key, value] of Object.entries(fields)) if (!(key in info)) (info as Record<string, unknown>)[key] = value;
+  return info;
+});
 
 /** Error objects in fields would serialise as {}: keep their name, message and stack (logs only). */
 const serializeErrors = winston.format((info) => {
@@ -60,6 +83,7 @@ export function createLogger(opts: LoggerOptions): winston.Logger {
     defaultMeta: opts.defaultMeta,
     format: winston.format.combine(
       winston.format.timestamp(),
+      addContext(),
       winston.format.errors({ stack: true }),
       serializeErrors(),
       winston.format.json(),

@@ -7,7 +7,7 @@
  * timeout in total, and a command whose deadline passed while queued is never sent.
  */
 import { performance } from 'node:perf_hooks';
-import type { Logger } from '../log';
+import { logContext, type Logger } from '../log';
 import { CookerError, type CommandAck } from '../cooking/cooker';
 import type { Frame } from './protocol';
 
@@ -48,6 +48,8 @@ interface Job {
   /** Set when sent. */
   requestId: string | null;
   settled: boolean;
+  /** The caller's log context (its HTTP request id), for the lines written when the answer comes. */
+  context: Readonly<Record<string, unknown>>;
 }
 
 export class CommandQueue {
@@ -71,6 +73,7 @@ export class CommandQueue {
         deadline: now + this.opts.timeoutMs,
         requestId: null,
         settled: false,
+        context: logContext(),
         timer: setTimeout(() => this.settle(job, this.timeoutError(job)), this.opts.timeoutMs),
       };
       const queue = this.queues.get(target.cookerId);
@@ -130,7 +133,7 @@ export class CommandQueue {
       unreachable();
       return;
     }
-    this.opts.logger.debug('anova command sent', { command: head.name, requestId, cookerId });
+    this.opts.logger.debug('anova command sent', { ...head.context, command: head.name, anovaRequestId: requestId, cookerId });
   }
 
   /** Removes a job from its queue, settles it, and lets the next command of that cooker go. */
@@ -154,8 +157,9 @@ export class CommandQueue {
     clearTimeout(job.timer);
     if (job.requestId !== null) this.inFlight.delete(job.requestId);
     const fields = {
+      ...job.context,
       command: job.name,
-      requestId: job.requestId,
+      anovaRequestId: job.requestId,
       cookerId: job.target.cookerId,
       ms: Math.round(performance.now() - job.calledAt),
     };

@@ -1,10 +1,11 @@
 /**
  * First middleware: request id, response headers every answer carries, the error → JSON
- * conversion, and the one access-log line per request.
+ * conversion, and the one access-log line per request (with the error code when it failed).
+ * Everything the request causes runs inside its log context, so every line carries its id.
  */
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
-import type { Logger } from '../../log';
+import { withLogContext, type Logger } from '../../log';
 import { toErrorResponse } from '../../api/errors';
 
 /** An incoming X-Request-Id is echoed only when it is short and plain (it ends up in logs). */
@@ -25,7 +26,7 @@ export function requestContext(logger: Logger, quietPaths: ReadonlySet<string> =
     ctx.set('X-Content-Type-Options', 'nosniff');
 
     try {
-      await next();
+      await withLogContext({ requestId }, next);
     } catch (err) {
       const res = toErrorResponse(err);
       if (res.unexpected) {
@@ -43,6 +44,7 @@ export function requestContext(logger: Logger, quietPaths: ReadonlySet<string> =
       path: ctx.path,
       status,
       durationMs: Math.round((performance.now() - started) * 10) / 10,
+      ...(status >= 400 && typeof ctx.body?.error === 'string' ? { code: ctx.body.error } : {}),
     };
     if (status >= 500) logger.error('request', line);
     else if (status >= 400) logger.warn('request', line);
