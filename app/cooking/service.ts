@@ -512,7 +512,8 @@ export class CookService extends EventEmitter<ServiceEvents> {
     const rec = cook?.record;
     if (!cook || !rec || cook.ended || rec.phase === 'sending' || rec.seenOnDevice) return;
     if (this.clock() - rec.since > this.confirmWindowMs && snapshot.state?.mode === 'idle') {
-      if (rec.phase === 'acked') this.end(cook, 'interrupted', this.clock(), { never_seen_on_cooker: true });
+      // Both were journalled (an unanswered start may have started): close the record honestly.
+      this.end(cook, 'interrupted', this.clock(), { never_seen_on_cooker: true });
       this.setActive(null);
     }
   }

@@ -1,0 +1,369 @@
+/**
+ * The cook service against fakes of its three ports (the cooker, the journal, the monitor) on an
+ * injected clock: the busy lock, how a cook ends, and recovery after a restart. The same service
+ * runs against the real client, simulator and SQLite in test/journal and test/http.
+ */
+import { EventEmitter } from 'node:events';
+import {
+  CookerError,
+  type CloudStatus,
+  type CommandAck,
+  type CookerPort,
+  type CookerSnapshot,
+  type DeviceState,
+} from '../../app/cooking/cooker';
+import type { CookMonitorLike } from '../../app/cooking/cook-monitor-port';
+import type { CookEvent, CookJournalPort, CookSample, EndReason, NewCook, StoredCookDetail } from '../../app/cooking/journal-port';
+import type { FoodSafetyView, MonitorEvent, MonitorPlan, Observation } from '../../app/cooking/monitor';
+import { parseStartCookBody } from '../../app/cooking/request';
+import { CookService } from '../../app/cooking/service';
+
+const T0 = Date.parse('2026-12-02T10:00:00Z');
+const COOKER = { cookerId: 'k3J9xQ2mPz7LwB4nR8tY1a', type: 'a7', name: 'Anova Precision Cooker 3.0' };
+
+// ------------------------------------------------------------------------------ fakes
+
+/** A cooker port whose states, online flag and command answers the test decides. */
+class FakeCooker implements CookerPort {
+  private readonly events = new EventEmitter();
+  cloud: CloudStatus = { state: 'connected', attempt: 0, since: T0 };
+  online = true;
+  state: DeviceState | null = null;
+  lastStateAt: number | null = null;
+  /** How the next command is answered; a pending promise lets a test interleave pushes. */
+  answer: () => Promise<CommandAck> = async () => ({ requestId: `r${++this.sent}` });
+  sent = 0;
+  readonly commands: string[] = [];
+
+  cloudStatus(): CloudStatus {
+    return this.cloud;
+  }
+  devices() {
+    return [COOKER];
+  }
+  selected(): CookerSnapshot {
+    return { info: COOKER, state: this.state, online: this.online, lastStateAt: this.lastStateAt };
+  }
+  startCook(): Promise<CommandAck> {
+    this.commands.push('start');
+    return this.answer();
+  }
+  stopCook(): Promise<CommandAck> {
+    this.commands.push('stop');
+    return this.answer();
+  }
+  setTemperatureUnit(): Promise<CommandAck> {
+    return this.answer();
+  }
+  onState(listener: (s: DeviceState) => void) {
+    this.events.on('state', listener);
+    return () => this.events.off('state', listener);
+  }
+  onOnlineChange(listener: (online: boolean) => void) {
+    this.events.on('online', listener);
+    return () => this.events.off('online', listener);
+  }
+
+  /** A state push, a second after the last thing that happened. */
+  push(over: Partial<DeviceState>): void {
+    now += 1_000;
+    this.state = { ...(this.state ?? baseState()), ...over, observedAt: now };
+    this.lastStateAt = now;
+    this.events.emit('state', this.state);
+  }
+  setOnline(online: boolean): void {
+    this.online = online;
+    this.events.emit('online', online);
+  }
+}
+
+function baseState(): DeviceState {
+  return {
+    cookerId: COOKER.cookerId,
+    type: 'a7',
+    schema: 'C',
+    reportsOnline: true,
+    mode: 'idle',
+    currentTempC: 20,
+    targetTempC: null,
+    timerTotalSeconds: null,
+    timerElapsedSeconds: null,
+    timerRemainingSeconds: null,
+    timerRunning: false,
+    alerts: [],
+    processedCommandIds: [],
+    observedAt: now,
+  };
+}
+
+/** Records what the service writes; `unfinished` is what it reads back at recovery. */
+class FakeJournal implements CookJournalPort {
+  readonly cooks: NewCook[] = [];
+  readonly events: Array<{ cookId: string } & CookEvent> = [];
+  readonly samples: CookSample[] = [];
+  readonly ends: Array<{ cookId: string; reason: EndReason }> = [];
+  unfinished: StoredCookDetail | null = null;
+  health = () => 'ok' as const;
+  recordStart(cook: NewCook) {
+    this.cooks.push(cook);
+  }
+  recordEvent(cookId: string, event: CookEvent) {
+    this.events.push({ cookId, ...event });
+  }
+  offerSample(_cookId: string, sample: CookSample) {
+    this.samples.push(sample);
+  }
+  recordEstimate() {}
+  recordEnd(cookId: string, reason: EndReason) {
+    this.ends.push({ cookId, reason });
+  }
+  unfinishedCook() {
+    return this.unfinished;
+  }
+  types() {
+    return this.events.map((e) => e.type);
+  }
+}
+
+/** A monitor that remembers what it was shown and raises what the test queues. */
+class FakeMonitor implements CookMonitorLike {
+  readonly seen: Observation[] = [];
+  next: MonitorEvent[] = [];
+  active: string[] = [];
+  constructor(readonly plan: MonitorPlan) {}
+  observe(obs: Observation) {
+    this.seen.push(obs);
+    return this.next.splice(0);
+  }
+  advance() {
+    return this.next.splice(0);
+  }
+  view(): FoodSafetyView {
+    return { category: null, pasteurises: false, pasteurised: false, log_reduction: null, target_log_reduction: null,
+      core_temp_celsius: null, pasteurised_at: null, estimated_pasteurised_at: null, danger_zone_minutes: 0, message: 'fake' };
+  }
+  alerts() {
+    return this.active;
+  }
+}
+
+// ------------------------------------------------------------------------------ setup
+
+let now = T0;
+let cooker: FakeCooker;
+let journal: FakeJournal;
+let monitors: FakeMonitor[];
+let service: CookService;
+
+function newService(): CookService {
+  return new CookService({
+    cooker,
+    journal,
+    createMonitor: (plan) => {
+      const m = new FakeMonitor(plan);
+      monitors.push(m);
+      return m;
+    },
+    clock: () => now,
+    newId: () => `cook-${monitors.length + 1}`,
+    confirmWindowMs: 15_000,
+    tickMs: 3_600_000,
+  });
+}
+
+beforeEach(() => {
+  now = T0;
+  cooker = new FakeCooker();
+  journal = new FakeJournal();
+  monitors = [];
+  cooker.push({ mode: 'idle' });
+  service = newService();
+});
+afterEach(() => service.close());
+
+const chicken = () => parseStartCookBody({ temperature_celsius: 65, time_minutes: 90, food_type: 'chicken breast', thickness_mm: 25 }, true);
+const running = (over: Partial<DeviceState> = {}) =>
+  cooker.push({ mode: 'cooking', targetTempC: 65, currentTempC: 65, timerTotalSeconds: 5400, timerElapsedSeconds: 60, timerRemainingSeconds: 5340, timerRunning: true, ...over });
+
+// ------------------------------------------------------------------------------ tests
+
+test('a start claims the cooker before its first await: a second start in the same tick is DEVICE_BUSY', async () => {
+  const first = service.start(chicken());
+  await expect(service.start(chicken())).rejects.toMatchObject({ code: 'DEVICE_BUSY' });
+  await first;
+  expect(cooker.commands).toEqual(['start']);
+});
+
+test('an acknowledged start is journalled with what the rules decided, and a first sample', async () => {
+  await service.start(chicken());
+  expect(journal.cooks).toEqual([
+    expect.objectContaining({ cookId: 'cook-1', targetC: 65, timeMinutes: 90, thicknessMm: 25, thicknessAssumed: false,
+      categories: ['poultry'], governingRule: 'FS-5', pasteurised: false, foodType: 'chicken breast' }),
+  ]);
+  expect(journal.types()).toEqual(['started']);
+  expect(journal.samples).toHaveLength(1);
+  expect(monitors[0].plan).toMatchObject({ categories: ['poultry'], thicknessMm: 25, targetTempC: 65, timeMinutes: 90 });
+});
+
+test('a start the cloud refused is forgotten: nothing journalled, the cooker free again', async () => {
+  cooker.answer = () => Promise.reject(new CookerError('ANOVA_API_ERROR', 'status error'));
+  await expect(service.start(chicken())).rejects.toMatchObject({ code: 'ANOVA_API_ERROR' });
+  expect(journal.cooks).toEqual([]);
+  cooker.answer = async () => ({ requestId: 'r2' });
+  await service.start(chicken());
+  expect(journal.cooks).toHaveLength(1);
+});
+
+test('an unanswered start may have started: journalled as unconfirmed, busy, then interrupted when never seen', async () => {
+  cooker.answer = () => Promise.reject(new CookerError('TIMEOUT', 'no answer'));
+  await expect(service.start(chicken())).rejects.toMatchObject({ code: 'TIMEOUT' });
+  expect(journal.events[0]).toMatchObject({ type: 'started', detail: { unconfirmed: true } });
+  await expect(service.start(chicken())).rejects.toMatchObject({ code: 'DEVICE_BUSY' });
+  now += 16_000;
+  cooker.push({ mode: 'idle' });
+  expect(service.status().cook_id).toBeNull();
+  expect(journal.ends).toEqual([{ cookId: 'cook-1', reason: 'interrupted' }]);
+});
+
+test('idle while online before the timer ran out: stopped_on_device, and the cook lingers until the next start', async () => {
+  await service.start(chicken());
+  running();
+  now += 60_000;
+  cooker.push({ mode: 'idle', timerRunning: false });
+  expect(journal.ends).toEqual([{ cookId: 'cook-1', reason: 'stopped_on_device' }]);
+  expect(journal.events.at(-1)).toMatchObject({ type: 'stopped', detail: { end_reason: 'stopped_on_device' } });
+  // The monitor heard of the idle state after the end was decided, and keeps being fed.
+  expect(monitors[0].seen.at(-1)).toMatchObject({ mode: 'idle' });
+  monitors[0].active = ['cook_interrupted'];
+  expect(service.status()).toMatchObject({ state: 'idle', cook_id: 'cook-1', alerts: ['cook_interrupted'] });
+  await service.start(chicken()); // allowed: the cooker is idle, the lingering cook gives way
+  expect(service.status().cook_id).toBe('cook-2');
+});
+
+test('idle after the timer ran out: done, recorded as a stop with end reason done, nothing lingers', async () => {
+  await service.start(chicken());
+  running();
+  cooker.push({ mode: 'done', timerRemainingSeconds: 0, timerElapsedSeconds: 5400 });
+  cooker.push({ mode: 'idle' });
+  expect(journal.types()).toEqual(['started', 'done', 'stopped']);
+  expect(journal.events.at(-1)).toMatchObject({ detail: { end_reason: 'done' } });
+  expect(service.status().cook_id).toBeNull();
+});
+
+test('offline before the timer ran out, then back idle: interrupted, with device_offline and device_online', async () => {
+  await service.start(chicken());
+  running();
+  cooker.setOnline(false);
+  expect(journal.events.at(-1)).toMatchObject({ type: 'device_offline', detail: { interrupted: true } });
+  expect(monitors[0].seen.at(-1)).toMatchObject({ mode: 'offline', waterC: null });
+  cooker.setOnline(true);
+  cooker.push({ mode: 'idle' });
+  expect(journal.types().slice(-2)).toEqual(['device_online', 'interrupted']);
+  expect(journal.ends).toEqual([{ cookId: 'cook-1', reason: 'interrupted' }]);
+});
+
+test('a stop through the API whose idle push arrives before the ack still ends as stopped', async () => {
+  await service.start(chicken());
+  running();
+  let ack!: (a: CommandAck) => void;
+  cooker.answer = () => new Promise((resolve) => (ack = resolve));
+  const stopping = service.stop();
+  cooker.push({ mode: 'idle' });
+  ack({ requestId: 'r-stop' });
+  await stopping;
+  expect(journal.ends).toEqual([{ cookId: 'cook-1', reason: 'stopped' }]);
+});
+
+test('cooker alerts are journalled when raised and when cleared', async () => {
+  await service.start(chicken());
+  running({ alerts: ['low_water'] });
+  running({ alerts: [] });
+  expect(journal.events.filter((e) => e.type.startsWith('alert'))).toEqual([
+    expect.objectContaining({ type: 'alert_raised', detail: { alert: 'low_water', source: 'cooker' } }),
+    expect.objectContaining({ type: 'alert_cleared', detail: { alert: 'low_water', source: 'cooker' } }),
+  ]);
+});
+
+test('the monitor’s events are journalled as they come', async () => {
+  await service.start(chicken());
+  monitors[0].next = [{ at: now, type: 'temperature_reached', detail: {} }];
+  running();
+  expect(journal.types()).toContain('temperature_reached');
+});
+
+describe('recovery after a restart', () => {
+  function stored(over: Partial<StoredCookDetail> = {}): StoredCookDetail {
+    return {
+      cookId: 'cook-old',
+      cookerId: COOKER.cookerId,
+      startedAt: T0 - 600_000,
+      targetC: 65,
+      timeMinutes: 90,
+      foodType: 'chicken breast',
+      thicknessMm: 25,
+      thicknessAssumed: false,
+      categories: ['poultry'],
+      governingRule: 'FS-5',
+      warnings: [],
+      request: {},
+      estimatedCompletionAt: T0 + 5_000_000,
+      pasteurised: false,
+      endedAt: null,
+      endReason: 'running',
+      alertsSeen: [],
+      events: [{ at: T0 - 600_000, type: 'started', detail: { request_id: 'r-old' } }],
+      samples: [{ at: T0 - 300_000, state: 'cooking', waterC: 65, targetC: 65, coreC: 50 }],
+      ...over,
+    };
+  }
+
+  function restart(cook: StoredCookDetail): void {
+    service.close();
+    cooker.state = null; // a new process knows nothing of the cooker until its first push
+    journal = new FakeJournal();
+    journal.unfinished = cook;
+    service = newService();
+    service.recover();
+  }
+
+  test('the cooker still runs it: reattached, same cook id and food; the monitor rebuilt from the samples', () => {
+    restart(stored());
+    running({ timerElapsedSeconds: 300 });
+    expect(service.status()).toMatchObject({ cook_id: 'cook-old', food_type: 'chicken breast', state: 'cooking' });
+    expect(journal.events[0]).toMatchObject({ type: 'server_restarted', detail: { reattached: true, cooker_state: 'cooking' } });
+    expect(monitors[0].seen[0]).toMatchObject({ at: T0 - 300_000, mode: 'cooking', waterC: 65 });
+    expect(journal.ends).toEqual([]);
+  });
+
+  test('another setpoint on the cooker: ours was replaced on the device and is closed; the new cook is not adopted', () => {
+    restart(stored());
+    running({ targetTempC: 57, currentTempC: 57 });
+    expect(journal.ends).toEqual([{ cookId: 'cook-old', reason: 'stopped_on_device' }]);
+    expect(service.status().cook_id).toBeNull();
+  });
+
+  test('a timer longer than the time since our start could have run is someone else’s cook', () => {
+    restart(stored());
+    running({ timerElapsedSeconds: 3 * 3600 });
+    expect(journal.ends).toEqual([{ cookId: 'cook-old', reason: 'stopped_on_device' }]);
+  });
+
+  test('idle after being out of sight: interrupted (a stop and a power cut look the same from here)', () => {
+    restart(stored());
+    cooker.push({ mode: 'idle' });
+    expect(journal.ends).toEqual([{ cookId: 'cook-old', reason: 'interrupted' }]);
+    expect(journal.events[0]).toMatchObject({ type: 'server_restarted', detail: { reattached: false, cooker_state: 'idle' } });
+  });
+
+  test('idle after the journal saw it done: done', () => {
+    restart(stored({ events: [...stored().events, { at: T0 - 60_000, type: 'done', detail: {} }] }));
+    cooker.push({ mode: 'idle' });
+    expect(journal.ends).toEqual([{ cookId: 'cook-old', reason: 'done' }]);
+  });
+
+  test('nothing unfinished: nothing happens', () => {
+    restart(null as unknown as StoredCookDetail);
+    running();
+    expect(journal.events).toEqual([]);
+  });
+});
