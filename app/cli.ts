@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { AnovaClient } from './anova/client';
 import {
+  API_KEY_PLACEHOLDER,
   ConfigError,
   environmentWithDotEnv,
   loadAnovaConfig,
@@ -23,7 +24,7 @@ import { oauthList, oauthRevoke } from './mcp/cli';
 import { runNotifyTest } from './notify/notify-test';
 import { createLogger, silentLogger } from './log';
 import type { SimulatorHandle } from './simulator/types';
-import { EXIT_SETUP, exitOnCrash, onSignals, serve, startServer, type RunningServer } from './main';
+import { EXIT_SETUP, exitOnCrash, onSignals, secretsOf, serve, startServer, type RunningServer } from './main';
 
 const USAGE = `Anova Control Server
 
@@ -224,11 +225,15 @@ async function restore(args: string[]): Promise<void> {
   }
 }
 
+/** `demo --fast`: simulated time runs this many times faster than real time. */
+const FAST_SCALE = 60;
+
 /** The API wired to an in-process simulator, with a fresh key printed once. */
 async function demo(args: string[]): Promise<void> {
   const { startSimulator } = await import('./simulator/index');
   const fast = args.includes('--fast');
-  const port = Number(process.env.PORT ?? 3000);
+  const env = environmentWithDotEnv();
+  const port = Number(env.PORT ?? 3000);
   // Handlers first: a signal during start-up waits for what is starting, then shuts it down.
   let starting: Promise<SimulatorHandle> | undefined;
   let running: Promise<RunningServer> | undefined;
@@ -236,37 +241,54 @@ async function demo(args: string[]): Promise<void> {
     await (await running)?.close();
     await (await starting)?.close();
   });
-  starting = startSimulator({ timeScale: fast ? 60 : 1, controlPort: 0, heatingRateCPerMin: 2.5 });
+  starting = startSimulator({ timeScale: fast ? FAST_SCALE : 1, controlPort: 0, heatingRateCPerMin: 2.5 });
   const simulator = await starting;
-  const apiKey = generateApiKey();
-  const config = loadConfig({
-    PORT: String(port),
-    HOST: process.env.HOST ?? '127.0.0.1',
-    API_KEY: apiKey,
-    ANOVA_TOKEN: simulator.token,
-    ANOVA_WS_URL: simulator.url,
-    PUBLIC_URL: process.env.PUBLIC_URL ?? `http://localhost:${port}`,
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-  });
-  const logger = createLogger({ level: config.logLevel, secrets: [apiKey, simulator.token] });
+  // A set API_KEY is kept, so a Custom GPT pointed at the demo keeps working across restarts.
+  const apiKey = env.API_KEY && env.API_KEY !== API_KEY_PLACEHOLDER ? env.API_KEY : generateApiKey();
+  let config: Config;
+  try {
+    config = loadConfig({
+      ...env,
+      PORT: String(port),
+      HOST: env.HOST ?? '127.0.0.1',
+      API_KEY: apiKey,
+      ANOVA_TOKEN: simulator.token,
+      ANOVA_WS_URL: simulator.url,
+      ANOVA_DEVICE_ID: '',
+      PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${port}`,
+      DATA_DIR: env.DATA_DIR ?? 'data/demo', // apart from a real cooker's journal
+      ...(fast ? { ANOVA_OFFLINE_AFTER_SECONDS: String(120 * FAST_SCALE) } : {}),
+    });
+  } catch (err) {
+    await simulator.close();
+    if (err instanceof ConfigError) fail(err.message, EXIT_SETUP);
+    throw err;
+  }
+  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   exitOnCrash(logger);
-  running = startServer(config, { logger });
+  // With --fast the whole server lives on the simulator's clock, so estimates, the journal and the
+  // food-safety monitor count simulated minutes (the client's staleness limit is scaled to match).
+  const clock = () => simulator.now();
+  running = startServer(config, { logger, ...(fast ? { clock, client: { clock } } : {}) });
   const base = (await running).url;
   const auth = `-H "Authorization: Bearer ${apiKey}"`;
   process.stdout.write(
     [
       '',
       '=== Anova Control Server: demo with a simulated cooker (no Anova account needed) ===',
-      `API:        ${base}   (OpenAPI: ${base}/openapi.json)`,
+      `API:        ${base}   (OpenAPI: ${base}/openapi.json, MCP: ${base}/mcp)`,
       `Simulator:  control API ${simulator.controlUrl}   (time ${fast ? 'runs 60x faster' : 'is real time; use --fast for 60x'})`,
       `API key:    ${apiKey}`,
-      '            (printed once; a new one is made each run)',
+      apiKey === env.API_KEY ? '            (API_KEY from the environment)' : '            (printed once; a new one is made each run unless API_KEY is set)',
+      `Journal:    ${config.dataDir}`,
       '',
       'Try:',
       `  curl -s ${base}/health`,
-      `  curl -s ${auth} -H "Content-Type: application/json" -d '{"temperature_celsius":65,"time_minutes":90,"food_type":"chicken breast"}' ${base}/start-cook`,
+      `  curl -s ${auth} "${base}/cook-plan?temperature_celsius=65&food_type=chicken%20breast&thickness_mm=25"`,
+      `  curl -s ${auth} -H "Content-Type: application/json" -d '{"temperature_celsius":65,"time_minutes":90,"food_type":"chicken breast","thickness_mm":25}' ${base}/start-cook`,
       `  curl -s ${auth} ${base}/status`,
       `  curl -s ${auth} -X POST ${base}/stop-cook`,
+      `  curl -s ${auth} ${base}/cooks`,
       '',
       'Stop with Ctrl+C.',
       '',

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { DEFAULT_ANOVA_WS_URL } from './anova/protocol';
-import { bool, cleanEnv, makeValidator, str, url, EnvMissingError } from 'envalid';
+import { cleanEnv, makeValidator, str, EnvMissingError } from 'envalid';
 import { mcpConfigSpec, readMcpConfig } from './mcp/config';
 import { notifyConfigFromEnv, notifySpec, type NotifyConfig, type NotifyEnv } from './notify/config';
 
@@ -66,6 +66,37 @@ const wsUrl = makeValidator<string>((value) => {
   return value;
 });
 
+/*
+ * Every validator says what is wrong in plain words ("must be ..."); envalid's own (url, bool,
+ * choices) answer in its words ("Invalid bool input"), so the few we need are written here.
+ */
+
+const httpUrl = makeValidator<string>((value) => {
+  const problem = 'must be a full address starting with https://, for example https://anova.example.com';
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new Error(problem);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error(problem);
+  return value;
+});
+
+const trueOrFalse = makeValidator<boolean>((value) => {
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(v)) return true;
+  if (['false', '0', 'no'].includes(v)) return false;
+  throw new Error('must be true or false');
+});
+
+const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+const logLevel = makeValidator<(typeof LOG_LEVELS)[number]>((value) => {
+  const v = value.trim().toLowerCase() as (typeof LOG_LEVELS)[number];
+  if (!LOG_LEVELS.includes(v)) throw new Error(`must be one of ${LOG_LEVELS.join(', ')}`);
+  return v;
+});
+
 /** 0 asks the OS for a free port (tests, benchmarks). */
 const listenPort = makeValidator<number>((value) => {
   const n = Number(value);
@@ -101,9 +132,9 @@ const spec = {
   HOST: str({ default: '0.0.0.0', desc: 'HTTP bind address' }),
   API_KEY: apiKey({ desc: 'Bearer key ChatGPT sends' }),
   ...anovaSpec,
-  PUBLIC_URL: url({ default: 'http://localhost:3000', desc: 'public base URL, used in the OpenAPI servers list' }),
-  TRUST_PROXY: bool({ default: false, desc: 'trust CF-Connecting-IP for the client address' }),
-  LOG_LEVEL: str({ default: 'info', choices: ['error', 'warn', 'info', 'debug'] as const }),
+  PUBLIC_URL: httpUrl({ default: 'http://localhost:3000', desc: 'public base URL, used in the OpenAPI servers list' }),
+  TRUST_PROXY: trueOrFalse({ default: false, desc: 'trust CF-Connecting-IP for the client address' }),
+  LOG_LEVEL: logLevel({ default: 'info', desc: 'error, warn, info or debug' }),
   ...dataSpec,
   JOURNAL_RETENTION_DAYS: numberInRange(1, 36_500, 365, 'days of cook history kept'),
   FOOD_SAFETY_DROP_ALERT_SECONDS: numberInRange(1, 3_600, 300, 'seconds the water may sit more than 1 °C low before an alert'),

@@ -116,3 +116,18 @@ test('.env is read when present and the real environment wins', () => {
   }
   expect(() => environmentWithDotEnv(join(dir, 'absent.env'))).not.toThrow();
 });
+
+test('every problem is said in plain words, never in the validation library\'s', () => {
+  let problems: string[] = [];
+  try {
+    loadConfig({ ...minimal, PUBLIC_URL: 'notaurl', TRUST_PROXY: 'maybe', LOG_LEVEL: 'verbose', PORT: '99999' });
+  } catch (err) {
+    problems = (err as ConfigError).problems;
+  }
+  expect(problems).toEqual([
+    'LOG_LEVEL must be one of error, warn, info, debug',
+    'PORT must be a port number from 0 to 65535',
+    'PUBLIC_URL must be a full address starting with https://, for example https://anova.example.com',
+    'TRUST_PROXY must be true or false',
+  ]);
+});

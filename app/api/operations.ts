@@ -5,6 +5,7 @@
  * exactly the JSON body of the HTTP API (docs/api.md). Failures are thrown as typed errors; the
  * edges turn them into an error body with toErrorResponse (./errors.ts).
  */
+import { celsius } from '../cooking/food-safety/format';
 import { parseStartCookBody } from '../cooking/request';
 import type { CookService } from '../cooking/service';
 import type { StoredCook, StoredCookDetail } from '../cooking/journal-port';
@@ -51,7 +52,7 @@ export function createApiOperations(deps: OperationsDeps): ApiOperations {
       return {
         success: true,
         message:
-          `Started cooking at ${started.targetTempC.toFixed(1)}°C for ${minutes} minute${minutes === 1 ? '' : 's'}. ` +
+          `Started cooking at ${celsius(started.targetTempC)} for ${minutes} minute${minutes === 1 ? '' : 's'}. ` +
           'The water is heating to temperature; the timer starts when it gets there.',
         cook_id: started.cookId,
         device_state: started.deviceState,

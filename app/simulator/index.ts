@@ -168,6 +168,10 @@ class Simulator implements SimulatorHandle {
 
   // ---- devices and physics
 
+  now(): number {
+    return this.clock.now();
+  }
+
   addCooker(c: SimCookerConfig): SimCookerView {
     // Clients are not told: the real cloud reports new cookers only on the next connect (§5 pitfall 12).
     return this.fleet.add(c).view();

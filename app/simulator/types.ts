@@ -178,6 +178,8 @@ export interface SimulatorHandle {
   readonly events: EventEmitter;
 
   // ---- inspection
+  /** Simulated epoch ms: the time the cookers live in (the real time at start, then `timeScale` times faster). */
+  now(): number;
   /** Every frame received from clients, oldest first. */
   received(): ReceivedFrame[];
   /** Open client sockets right now. */

@@ -253,7 +253,7 @@ describe('blocking rules', () => {
     const error = thrown(() => evaluateFoodSafety(input({ temperatureC: 60, timeMinutes: 60, foodType: 'chicken', thicknessMm: 25 })));
     expect(error.publicMessage).toBe(
       'Chicken at 60.0 °C needs at least 90 minutes at a thickness of 25 mm to be pasteurised (rule FS-5); 60 minutes is not ' +
-        'enough. Cook it for 90 minutes or more, or use 64 °C for at least 60 minutes.',
+        'enough. Cook it for 90 minutes or more, or use 64.0 °C for at least 60 minutes.',
     );
     expect(error.details).toEqual({
       rule: 'FS-5',
@@ -267,7 +267,7 @@ describe('blocking rules', () => {
   test('when no table temperature fits the time, the hottest column is offered', () => {
     const error = thrown(() => evaluateFoodSafety(input({ temperatureC: 60, timeMinutes: 30, foodType: 'chicken' })));
     expect(error.publicMessage).toContain('at an assumed thickness of 25 mm');
-    expect(error.publicMessage).toContain('or use 65 °C for at least 55 minutes');
+    expect(error.publicMessage).toContain('or use 65.0 °C for at least 55 minutes');
   });
 
   test('above the hottest column there is no hotter alternative, only the time', () => {

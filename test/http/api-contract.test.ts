@@ -139,7 +139,7 @@ describe('POST /start-cook', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       success: true,
-      message: 'Started cooking at 65.0°C for 90 minutes. The water is heating to temperature; the timer starts when it gets there.',
+      message: 'Started cooking at 65.0 °C for 90 minutes. The water is heating to temperature; the timer starts when it gets there.',
       cook_id: expect.stringMatching(UUID),
       device_state: 'preheating',
       target_temp_celsius: 65,

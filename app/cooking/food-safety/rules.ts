@@ -449,7 +449,7 @@ function violation(rule: BlockingRule, ctx: RuleContext): CookError | null {
       const needed = combinedMinutes(timeRules, ctx.temperatureC, ctx.thicknessUsedMm);
       const alternative = hotterAlternative(timeRules, ctx, needed);
       const orHotter = alternative
-        ? `, or use ${alternative.temperatureC} °C for at least ${alternative.minutes} minutes`
+        ? `, or use ${celsius(alternative.temperatureC)} for at least ${alternative.minutes} minutes`
         : '';
       return new CookError(
         'FOOD_SAFETY_TIME_UNSAFE',
