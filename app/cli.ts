@@ -39,7 +39,7 @@ Commands:
   generate-api-key  print a new random API key for API_KEY
   check-config      validate the environment and say what is wrong (never prints secrets)
   oauth list        list the OAuth (MCP) clients that were granted access
-  oauth revoke ID   revoke one client's access (ID from oauth list), or all of them with \"all\"
+  oauth revoke ID   revoke one client's access (ID from oauth list), or all of them with "all"
   notify-test       send a test notification to every configured target (NOTIFY_* variables)
   backup [FILE|-]   write a consistent copy of the database (default DATA_DIR/backups/anova-<time>.db,
                     - for stdout); safe while the server runs
@@ -152,7 +152,8 @@ async function listDevices(): Promise<void> {
   const devices = client.devices();
   const states = new Map(devices.map((d) => [d.cookerId, client.snapshot(d.cookerId)]));
   await client.close();
-  if (outcome === 'auth') fail('Anova rejected ANOVA_TOKEN. Create a new Personal Access Token in the Anova Oven app.', 1);
+  if (outcome === 'auth')
+    fail('Anova rejected ANOVA_TOKEN. Create a new Personal Access Token in the Anova Oven app.', 1);
   if (outcome === 'timeout') fail("No answer from Anova's cloud within 15 s. Check the network and ANOVA_WS_URL.", 1);
   if (devices.length === 0) {
     process.stdout.write('No cookers on this account. Pair one in the Anova app first.\n');
@@ -167,7 +168,9 @@ async function listDevices(): Promise<void> {
   for (const row of [header, ...rows]) {
     process.stdout.write(`${row.map((c, i) => c.padEnd(widths[i])).join('  ')}\n`);
   }
-  process.stdout.write('\nPut the ID of the cooker to control in ANOVA_DEVICE_ID (needed only with several cookers).\n');
+  process.stdout.write(
+    '\nPut the ID of the cooker to control in ANOVA_DEVICE_ID (needed only with several cookers).\n',
+  );
 }
 
 function dataDirOrExit(): string {
@@ -218,7 +221,10 @@ async function restore(args: string[]): Promise<void> {
     const kept = result.previous ? ` The database it replaced is kept as ${result.previous}.` : '';
     process.stdout.write(`Restored ${result.cooks} cooks into ${dataDir}.${kept}\n`);
   } catch (err) {
-    const why = err instanceof DataDirectoryInUseError ? `${err.message} (docker compose stop app)` : String((err as Error).message ?? err);
+    const why =
+      err instanceof DataDirectoryInUseError
+        ? `${err.message} (docker compose stop app)`
+        : String((err as Error).message ?? err);
     fail(`Restore failed: ${why}`, 1);
   } finally {
     if (args[0] === '-') rmSync(source, { force: true });
@@ -279,7 +285,9 @@ async function demo(args: string[]): Promise<void> {
       `API:        ${base}   (OpenAPI: ${base}/openapi.json, MCP: ${base}/mcp)`,
       `Simulator:  control API ${simulator.controlUrl}   (time ${fast ? 'runs 60x faster' : 'is real time; use --fast for 60x'})`,
       `API key:    ${apiKey}`,
-      apiKey === env.API_KEY ? '            (API_KEY from the environment)' : '            (printed once; a new one is made each run unless API_KEY is set)',
+      apiKey === env.API_KEY
+        ? '            (API_KEY from the environment)'
+        : '            (printed once; a new one is made each run unless API_KEY is set)',
       `Journal:    ${config.dataDir}`,
       '',
       'Try:',

@@ -114,7 +114,7 @@ const numberInRange = (min: number, max: number, def: number, desc: string) =>
 /** What talking to Anova's cloud needs (also all that `list-devices` needs). */
 const anovaSpec = {
   ANOVA_TOKEN: anovaToken({ desc: 'Anova Personal Access Token' }),
-  ANOVA_WS_URL: wsUrl({ default: DEFAULT_ANOVA_WS_URL, desc: "Anova cloud WebSocket URL" }),
+  ANOVA_WS_URL: wsUrl({ default: DEFAULT_ANOVA_WS_URL, desc: 'Anova cloud WebSocket URL' }),
   ANOVA_DEVICE_ID: str({ default: '', desc: 'cooker id to control (empty: the only cooker)' }),
   ANOVA_OFFLINE_AFTER_SECONDS: numberInRange(1, 86_400, 120, 'silence after which the cooker is offline'),
   ANOVA_PING_INTERVAL_SECONDS: numberInRange(0.05, 3_600, 30, 'WebSocket ping interval'),
@@ -123,7 +123,10 @@ const anovaSpec = {
 
 /** Where the database lives (also all that `backup` and `oauth` need). */
 const dataSpec = {
-  DATA_DIR: str({ default: 'data', desc: 'directory of the SQLite file (cook journal, notification outbox, OAuth grants)' }),
+  DATA_DIR: str({
+    default: 'data',
+    desc: 'directory of the SQLite file (cook journal, notification outbox, OAuth grants)',
+  }),
 };
 
 /** The envalid spec; its keys are exactly the variables the server reads (documented in .env.example). */
@@ -137,7 +140,12 @@ const spec = {
   LOG_LEVEL: logLevel({ default: 'info', desc: 'error, warn, info or debug' }),
   ...dataSpec,
   JOURNAL_RETENTION_DAYS: numberInRange(1, 36_500, 365, 'days of cook history kept'),
-  FOOD_SAFETY_DROP_ALERT_SECONDS: numberInRange(1, 3_600, 300, 'seconds the water may sit more than 1 °C low before an alert'),
+  FOOD_SAFETY_DROP_ALERT_SECONDS: numberInRange(
+    1,
+    3_600,
+    300,
+    'seconds the water may sit more than 1 °C low before an alert',
+  ),
   ...notifySpec,
   ...mcpConfigSpec,
 };

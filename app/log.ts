@@ -36,7 +36,9 @@ export function logContext(): Readonly<Record<string, unknown>> {
 
 const addContext = winston.format((info) => {
   const fields = context.getStore();
-  if (fields) for (const [key, value] of Object.entries(fields)) if (!(key in info)) (info as Record<string, unknown>)[key] = value;
+  if (fields)
+    for (const [key, value] of Object.entries(fields))
+      if (!(key in info)) (info as Record<string, unknown>)[key] = value;
   return info;
 });
 

@@ -261,4 +261,3 @@ export function onSignals(stop: () => Promise<void>): void {
   process.on('SIGTERM', handler);
   process.on('SIGINT', handler);
 }
-

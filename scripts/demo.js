@@ -23,9 +23,13 @@ const built = fs.existsSync(entry) ? fs.statSync(entry).mtimeMs : 0;
 const sources = Math.max(newestSource(path.join(root, 'app')), fs.statSync(path.join(root, 'package.json')).mtimeMs);
 if (built < sources) {
   process.stdout.write('Building (npm run build)...\n');
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')],
+    {
+      stdio: 'inherit',
+    },
+  );
 }
 require(entry)
   .main(['demo', ...process.argv.slice(2)])

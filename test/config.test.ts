@@ -117,7 +117,7 @@ test('.env is read when present and the real environment wins', () => {
   expect(() => environmentWithDotEnv(join(dir, 'absent.env'))).not.toThrow();
 });
 
-test('every problem is said in plain words, never in the validation library\'s', () => {
+test("every problem is said in plain words, never in the validation library's", () => {
   let problems: string[] = [];
   try {
     loadConfig({ ...minimal, PUBLIC_URL: 'notaurl', TRUST_PROXY: 'maybe', LOG_LEVEL: 'verbose', PORT: '99999' });

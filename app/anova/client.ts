@@ -43,7 +43,6 @@ import {
 import type { Selection } from './selection';
 import { parseApcState } from './state';
 
-
 export interface AnovaClientOptions {
   /** ANOVA_WS_URL; default wss://devices.anovaculinary.io. */
   url?: string;

@@ -127,13 +127,21 @@ export class CommandQueue {
     head.requestId = requestId;
     this.inFlight.set(requestId, head);
     const unreachable = () =>
-      this.settle(head, new CookerError('CLOUD_UNREACHABLE', `could not send ${head.name}: no connection to the cloud`));
+      this.settle(
+        head,
+        new CookerError('CLOUD_UNREACHABLE', `could not send ${head.name}: no connection to the cloud`),
+      );
     const sent = this.opts.transport.send(head.build(requestId), unreachable);
     if (!sent) {
       unreachable();
       return;
     }
-    this.opts.logger.debug('anova command sent', { ...head.context, command: head.name, anovaRequestId: requestId, cookerId });
+    this.opts.logger.debug('anova command sent', {
+      ...head.context,
+      command: head.name,
+      anovaRequestId: requestId,
+      cookerId,
+    });
   }
 
   /** Removes a job from its queue, settles it, and lets the next command of that cooker go. */

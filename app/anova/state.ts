@@ -15,7 +15,6 @@ export function fahrenheitToCelsius(fahrenheit: number): number {
   return ((fahrenheit - 32) * 5) / 9;
 }
 
-
 /** Result of parsing one EVENT_APC_STATE payload. */
 export interface ParseResult {
   state: DeviceState;
@@ -43,8 +42,7 @@ export function projectTimer(state: DeviceState, now: number): TimerProjection {
   const { elapsedSeconds, remainingSeconds } = stored;
   const total = state.timerTotalSeconds;
   return {
-    elapsedSeconds:
-      elapsedSeconds === null ? null : Math.min(total ?? Infinity, elapsedSeconds + passed),
+    elapsedSeconds: elapsedSeconds === null ? null : Math.min(total ?? Infinity, elapsedSeconds + passed),
     remainingSeconds: remainingSeconds === null ? null : Math.max(0, remainingSeconds - passed),
   };
 }
@@ -107,11 +105,7 @@ const MARKER_KEYS: ReadonlyArray<[StateSchema, string]> = [
   ['A', 'isCooking'],
 ];
 
-function chooseSchema(
-  type: string,
-  state: Record<string, unknown>,
-  note: (description: string) => void,
-): StateSchema {
+function chooseSchema(type: string, state: Record<string, unknown>, note: (description: string) => void): StateSchema {
   const byType = SCHEMA_BY_TYPE.get(type.toLowerCase());
   if (byType === undefined && type !== '') note(`type ${quote(type)}`);
   const byKeys = MARKER_KEYS.filter(([, key]) => field(state, key) !== undefined).map(([s]) => s);
@@ -153,17 +147,14 @@ function readSchemaA(state: Record<string, unknown>, _observedAt: number, note: 
   else mode = stage ?? 'unknown';
 
   const toCelsius = readA3Unit(state, note);
-  const inCelsius = (value: number | null) =>
-    value === null || toCelsius === null ? null : toCelsius(value);
+  const inCelsius = (value: number | null) => (value === null || toCelsius === null ? null : toCelsius(value));
   const online = field(state, 'isConnected');
 
   return {
     reportsOnline: typeof online === 'boolean' ? online : null,
     mode,
     currentTempC: inCelsius(num(field(state, 'currentTemperature'))),
-    targetTempC: inCelsius(
-      num(field(state, 'targetTemperature')) ?? num(field(job, 'targetTemperature')),
-    ),
+    targetTempC: inCelsius(num(field(state, 'targetTemperature')) ?? num(field(job, 'targetTemperature'))),
     ...timerFields({
       mode,
       phase: mode,
@@ -177,10 +168,7 @@ function readSchemaA(state: Record<string, unknown>, _observedAt: number, note: 
 }
 
 /** °C converter for the a3's display unit; null when the unit is unknown (never guess °C). */
-function readA3Unit(
-  state: Record<string, unknown>,
-  note: NoteUnknown,
-): ((value: number) => number | null) | null {
+function readA3Unit(state: Record<string, unknown>, note: NoteUnknown): ((value: number) => number | null) | null {
   const raw = field(state, 'unit') ?? field(field(state, 'currentJob'), 'tempUnit');
   if (typeof raw !== 'string') return null;
   switch (raw.trim().toLowerCase()) {
@@ -287,9 +275,7 @@ const C_STATE_MODES = enumTable<CStateMode>([
   ['motorStuck', { kind: 'alarm', alert: 'motor_stuck' }],
 ]);
 type TimerMode = 'idle' | 'running' | 'paused' | 'completed';
-const C_TIMER_MODES = enumTable<TimerMode>(
-  (['idle', 'running', 'paused', 'completed'] as const).map((m) => [m, m]),
-);
+const C_TIMER_MODES = enumTable<TimerMode>((['idle', 'running', 'paused', 'completed'] as const).map((m) => [m, m]));
 const C_STAGE_MODES = enumTable<'entering' | 'running'>([
   ['entering', 'entering'],
   ['running', 'running'],
@@ -353,8 +339,7 @@ function readSchemaC(state: Record<string, unknown>, observedAt: number, note: N
       phase, // an alarm or unknown mode still shows where the timer stood, not running
       total: initial,
       // Anova sends no remaining field: derive it from the start time and the state's own clock.
-      reportedRemaining:
-        initial === null || startedAt === null ? null : initial - (now - startedAt) / 1000,
+      reportedRemaining: initial === null || startedAt === null ? null : initial - (now - startedAt) / 1000,
       countingDown: timerMode === 'running',
     }),
     alerts: orderedAlerts(alerts),
@@ -479,12 +464,7 @@ function enumTable<T>(entries: ReadonlyArray<readonly [string, T]>): ReadonlyMap
 }
 
 /** Looks a string up in an `enumTable`. Notes a string it does not know; non-strings read as absent. */
-function readEnum<T>(
-  value: unknown,
-  table: ReadonlyMap<string, T>,
-  where: string,
-  note: NoteUnknown,
-): T | undefined {
+function readEnum<T>(value: unknown, table: ReadonlyMap<string, T>, where: string, note: NoteUnknown): T | undefined {
   if (typeof value !== 'string') return undefined;
   const found = table.get(enumKey(value));
   if (found === undefined) note(where, value);

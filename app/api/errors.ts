@@ -29,7 +29,10 @@ export function toErrorResponse(err: unknown): ErrorResponse {
   }
   return {
     status: 500,
-    body: { error: 'INTERNAL_ERROR', message: 'Something went wrong on the server. Try again; if it keeps happening, check the server logs.' },
+    body: {
+      error: 'INTERNAL_ERROR',
+      message: 'Something went wrong on the server. Try again; if it keeps happening, check the server logs.',
+    },
     headers: {},
     unexpected: true,
   };

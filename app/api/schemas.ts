@@ -60,7 +60,10 @@ export const API_ERROR_CODES = {
   TIME_TOO_LONG: { status: 400, when: 'above 5999 minutes' },
   POULTRY_TEMP_UNSAFE: { status: 400, when: 'poultry below 57.0 °C' },
   GROUND_MEAT_TEMP_UNSAFE: { status: 400, when: 'ground or minced meat below 60.0 °C' },
-  FOOD_SAFETY_TIME_UNSAFE: { status: 400, when: 'a food-safety time rule fails; the message names the rule and a safe alternative' },
+  FOOD_SAFETY_TIME_UNSAFE: {
+    status: 400,
+    when: 'a food-safety time rule fails; the message names the rule and a safe alternative',
+  },
   UNAUTHORIZED: { status: 401, when: 'missing or wrong Bearer API key' },
   ORIGIN_NOT_ALLOWED: { status: 403, when: '/mcp called from a web page of another site (DNS-rebinding defence)' },
   NOT_FOUND: { status: 404, when: 'unknown path' },
@@ -113,19 +116,34 @@ export const ERROR_RESPONSE_SCHEMA: JsonSchema = {
 export const START_COOK_RESPONSE_SCHEMA: JsonSchema = {
   type: 'object',
   required: [
-    'success', 'message', 'cook_id', 'device_state', 'target_temp_celsius', 'time_minutes',
-    'estimated_completion', 'food_type', 'warnings',
+    'success',
+    'message',
+    'cook_id',
+    'device_state',
+    'target_temp_celsius',
+    'time_minutes',
+    'estimated_completion',
+    'food_type',
+    'warnings',
   ],
   properties: {
     success: { type: 'boolean', const: true },
     message: {
       type: 'string',
-      description: 'Confirmation to repeat to the person, e.g. that the water is heating and the timer starts at temperature.',
+      description:
+        'Confirmation to repeat to the person, e.g. that the water is heating and the timer starts at temperature.',
     },
     cook_id: { type: 'string', format: 'uuid', description: 'Identifier of this cook.' },
-    device_state: { type: 'string', enum: COOKER_STATES, description: 'Cooker state right after starting, usually "preheating".' },
+    device_state: {
+      type: 'string',
+      enum: COOKER_STATES,
+      description: 'Cooker state right after starting, usually "preheating".',
+    },
     target_temp_celsius: celsius('Target water temperature, °C, 0.1 precision.'),
-    time_minutes: { type: 'integer', description: 'Timer length in minutes (counted from when the water reaches temperature).' },
+    time_minutes: {
+      type: 'integer',
+      description: 'Timer length in minutes (counted from when the water reaches temperature).',
+    },
     estimated_completion: {
       type: 'string',
       format: 'date-time',
@@ -157,9 +175,21 @@ export const START_COOK_RESPONSE_SCHEMA: JsonSchema = {
 export const STATUS_RESPONSE_SCHEMA: JsonSchema = {
   type: 'object',
   required: [
-    'device_online', 'state', 'current_temp_celsius', 'target_temp_celsius', 'time_remaining_minutes',
-    'time_elapsed_minutes', 'is_running', 'current_temp_fahrenheit', 'target_temp_fahrenheit', 'cook_id',
-    'food_type', 'estimated_completion', 'alerts', 'device_name', 'last_update_seconds_ago',
+    'device_online',
+    'state',
+    'current_temp_celsius',
+    'target_temp_celsius',
+    'time_remaining_minutes',
+    'time_elapsed_minutes',
+    'is_running',
+    'current_temp_fahrenheit',
+    'target_temp_fahrenheit',
+    'cook_id',
+    'food_type',
+    'estimated_completion',
+    'alerts',
+    'device_name',
+    'last_update_seconds_ago',
   ],
   properties: {
     device_online: { type: 'boolean', description: 'Whether the cooker is reachable through the Anova cloud.' },
@@ -177,8 +207,14 @@ export const STATUS_RESPONSE_SCHEMA: JsonSchema = {
       type: ['integer', 'null'],
       description: 'Minutes left on the timer; null when no timer is set; 0 once done (never counts up).',
     },
-    time_elapsed_minutes: { type: ['integer', 'null'], description: 'Minutes of the timer elapsed; null when no timer is set.' },
-    is_running: { type: 'boolean', description: 'True while the heater is on (preheating, cooking or done-and-holding).' },
+    time_elapsed_minutes: {
+      type: ['integer', 'null'],
+      description: 'Minutes of the timer elapsed; null when no timer is set.',
+    },
+    is_running: {
+      type: 'boolean',
+      description: 'True while the heater is on (preheating, cooking or done-and-holding).',
+    },
     current_temp_fahrenheit: { type: ['number', 'null'], description: 'Current water temperature, °F.' },
     target_temp_fahrenheit: { type: ['number', 'null'], description: 'Target water temperature, °F.' },
     cook_id: { type: ['string', 'null'], description: 'Identifier of the cook started through this server, or null.' },
@@ -209,15 +245,32 @@ export const STATUS_RESPONSE_SCHEMA: JsonSchema = {
 export const FOOD_SAFETY_SCHEMA: JsonSchema = {
   type: 'object',
   required: [
-    'category', 'pasteurises', 'pasteurised', 'log_reduction', 'target_log_reduction', 'core_temp_celsius',
-    'pasteurised_at', 'estimated_pasteurised_at', 'danger_zone_minutes', 'message',
+    'category',
+    'pasteurises',
+    'pasteurised',
+    'log_reduction',
+    'target_log_reduction',
+    'core_temp_celsius',
+    'pasteurised_at',
+    'estimated_pasteurised_at',
+    'danger_zone_minutes',
+    'message',
   ],
   properties: {
     category: { type: ['string', 'null'], description: 'The food category whose rule governs, or null.' },
-    pasteurises: { type: 'boolean', description: 'Whether this cook can pasteurise the food (as GET /cook-plan says).' },
+    pasteurises: {
+      type: 'boolean',
+      description: 'Whether this cook can pasteurise the food (as GET /cook-plan says).',
+    },
     pasteurised: { type: 'boolean', description: 'True once the model says the centre of the food is pasteurised.' },
-    log_reduction: { type: ['number', 'null'], description: 'Pathogen reduction so far at the slowest-heating point (log10).' },
-    target_log_reduction: { type: ['number', 'null'], description: 'The reduction that counts as pasteurised (log10).' },
+    log_reduction: {
+      type: ['number', 'null'],
+      description: 'Pathogen reduction so far at the slowest-heating point (log10).',
+    },
+    target_log_reduction: {
+      type: ['number', 'null'],
+      description: 'The reduction that counts as pasteurised (log10).',
+    },
     core_temp_celsius: celsius('Model estimate of the temperature at the centre of the food, °C.', true),
     pasteurised_at: { type: ['string', 'null'], format: 'date-time', description: 'When it became pasteurised (UTC).' },
     estimated_pasteurised_at: {
@@ -246,18 +299,31 @@ const WARNINGS_SCHEMA: JsonSchema = {
 export const COOK_PLAN_RESPONSE_SCHEMA: JsonSchema = {
   type: 'object',
   required: [
-    'temperature_celsius', 'food_type', 'categories', 'thickness_mm', 'thickness_assumed', 'min_time_minutes',
-    'max_time_minutes', 'pasteurises', 'warnings', 'message',
+    'temperature_celsius',
+    'food_type',
+    'categories',
+    'thickness_mm',
+    'thickness_assumed',
+    'min_time_minutes',
+    'max_time_minutes',
+    'pasteurises',
+    'warnings',
+    'message',
   ],
   properties: {
     temperature_celsius: celsius('The temperature planned for, °C (rounded to 0.1).'),
     food_type: { type: ['string', 'null'], description: 'The food as given (trimmed), or null.' },
-    categories: { type: 'array', items: { type: 'string' }, description: 'Food-safety categories the food falls into.' },
+    categories: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Food-safety categories the food falls into.',
+    },
     thickness_mm: { type: 'number', description: 'Thickness the rules used, mm.' },
     thickness_assumed: { type: 'boolean', description: 'True when no thickness was given and a rule assumed 25 mm.' },
     min_time_minutes: {
       type: ['integer', 'null'],
-      description: 'Shortest safe cooking time: start-cook accepts this and refuses one minute less. Null: no minimum applies.',
+      description:
+        'Shortest safe cooking time: start-cook accepts this and refuses one minute less. Null: no minimum applies.',
     },
     max_time_minutes: {
       type: ['integer', 'null'],
@@ -273,8 +339,17 @@ export const COOK_PLAN_RESPONSE_SCHEMA: JsonSchema = {
 export const COOK_SUMMARY_SCHEMA: JsonSchema = {
   type: 'object',
   required: [
-    'cook_id', 'food_type', 'target_temp_celsius', 'time_minutes', 'thickness_mm', 'started_at', 'ended_at',
-    'end_reason', 'pasteurised', 'alerts_seen', 'warnings',
+    'cook_id',
+    'food_type',
+    'target_temp_celsius',
+    'time_minutes',
+    'thickness_mm',
+    'started_at',
+    'ended_at',
+    'end_reason',
+    'pasteurised',
+    'alerts_seen',
+    'warnings',
   ],
   properties: {
     cook_id: { type: 'string', format: 'uuid' },
@@ -322,8 +397,17 @@ export const COOK_DETAIL_RESPONSE_SCHEMA: JsonSchema = {
           type: {
             type: 'string',
             enum: [
-              'started', 'temperature_reached', 'pasteurised', 'alert_raised', 'alert_cleared', 'device_offline',
-              'device_online', 'server_restarted', 'stopped', 'done', 'interrupted',
+              'started',
+              'temperature_reached',
+              'pasteurised',
+              'alert_raised',
+              'alert_cleared',
+              'device_offline',
+              'device_online',
+              'server_restarted',
+              'stopped',
+              'done',
+              'interrupted',
             ],
           },
           detail: { type: 'object', description: 'What the server saw, e.g. {"alert": "low_water"}.' },
@@ -341,7 +425,10 @@ export const COOK_DETAIL_RESPONSE_SCHEMA: JsonSchema = {
           water_celsius: celsius('Water temperature the cooker reported, °C.', true),
           target_celsius: celsius('Set temperature, °C.', true),
           core_celsius: celsius("The model's estimate at the centre of the food, °C.", true),
-          state: { type: 'string', description: 'The cooker state then (idle, preheating, cooking, done, unknown, offline).' },
+          state: {
+            type: 'string',
+            description: 'The cooker state then (idle, preheating, cooking, done, unknown, offline).',
+          },
         },
       },
     },
@@ -353,7 +440,10 @@ export const STOP_COOK_RESPONSE_SCHEMA: JsonSchema = {
   required: ['success', 'message', 'device_state', 'final_temp_celsius'],
   properties: {
     success: { type: 'boolean', const: true },
-    message: { type: 'string', description: 'Confirmation to repeat to the person: the heater is off and the water cools on its own.' },
+    message: {
+      type: 'string',
+      description: 'Confirmation to repeat to the person: the heater is off and the water cools on its own.',
+    },
     device_state: { type: 'string', enum: COOKER_STATES, description: 'Cooker state after stopping, "idle".' },
     final_temp_celsius: celsius('Water temperature when stopped, °C.', true),
   },
@@ -371,7 +461,9 @@ export const HEALTH_RESPONSE_SCHEMA: JsonSchema = {
       type: 'object',
       required: ['connected'],
       description: 'Informational only: the server answers ok even while the Anova cloud is unreachable.',
-      properties: { connected: { type: 'boolean', description: 'Whether the server is connected to the Anova cloud.' } },
+      properties: {
+        connected: { type: 'boolean', description: 'Whether the server is connected to the Anova cloud.' },
+      },
     },
     journal: {
       type: 'string',

@@ -162,7 +162,8 @@ const PUBLIC_MESSAGES: Record<CookerErrorCode, string> = {
   ANOVA_API_ERROR: "Anova's cloud refused the command. Check the cooker in the Anova app, then try again.",
   DEVICE_OFFLINE:
     "The cooker can't be reached right now: it is offline or not on the Anova account, or the server's link to Anova's cloud is down and reconnecting. Check that the cooker is plugged in and on Wi-Fi, then try again in a minute.",
-  CLOUD_UNREACHABLE: "The server cannot reach Anova's cloud right now and is reconnecting on its own. Try again in a minute.",
+  CLOUD_UNREACHABLE:
+    "The server cannot reach Anova's cloud right now and is reconnecting on its own. Try again in a minute.",
   TIMEOUT:
     "Anova's cloud did not answer in time, so it is not certain whether the cooker got the command. Check the status before trying again.",
 };

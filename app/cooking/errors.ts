@@ -34,8 +34,10 @@ export type CookErrorCode =
 
 /** Generic person-facing messages, used when the thrower has nothing more specific to say. */
 const DEFAULT_PUBLIC_MESSAGES: Record<CookErrorCode, string> = {
-  INVALID_JSON: 'The request body is not valid JSON. Send a JSON object such as {"temperature_celsius": 65, "time_minutes": 90}.',
-  MISSING_BODY: 'The request needs a JSON object body. Send for example {"temperature_celsius": 65, "time_minutes": 90}.',
+  INVALID_JSON:
+    'The request body is not valid JSON. Send a JSON object such as {"temperature_celsius": 65, "time_minutes": 90}.',
+  MISSING_BODY:
+    'The request needs a JSON object body. Send for example {"temperature_celsius": 65, "time_minutes": 90}.',
   MISSING_TEMPERATURE: 'The temperature is missing. Send temperature_celsius, for example 65.',
   MISSING_TIME: 'The cooking time is missing. Send time_minutes, for example 90.',
   INVALID_TEMPERATURE: 'temperature_celsius must be a number of degrees Celsius, for example 65 or 65.5.',

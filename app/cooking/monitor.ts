@@ -152,7 +152,12 @@ const PROJECTION_CAP_SECONDS = 24 * 3600;
 const PROJECTION_MIN_WATER_C = 50;
 
 const MINUTE = 60_000;
-const ALERT_ORDER: readonly MonitorAlert[] = ['temperature_drop', 'cook_interrupted', 'food_safety_at_risk', 'discard_food'];
+const ALERT_ORDER: readonly MonitorAlert[] = [
+  'temperature_drop',
+  'cook_interrupted',
+  'food_safety_at_risk',
+  'discard_food',
+];
 const CATEGORY_PRIORITY: readonly FoodCategory[] = ['poultry', 'ground', 'red_meat', 'fish', 'egg', 'unknown'];
 const COME_UP_CATEGORIES: ReadonlySet<FoodCategory> = new Set(['poultry', 'ground', 'unknown']);
 
@@ -241,7 +246,8 @@ export class CookMonitor {
       // If the water got to temperature while the server could not see it, the food may have gone
       // in as early as the moment it stopped seeing: take that moment (the unseen time then counts).
       const unseenBefore = unseenGap || conditionsOf(last).unknown;
-      if (unseenBefore && this.foodInAt === null && this.started && this.reachesTemperature(obs)) this.foodIn(last.at, true, events);
+      if (unseenBefore && this.foodInAt === null && this.started && this.reachesTemperature(obs))
+        this.foodIn(last.at, true, events);
       this.process(this.processedTo, obs.at, unseenGap ? UNSEEN : conditionsOf(last), events);
     } else {
       this.processedTo = obs.at;
@@ -325,8 +331,11 @@ export class CookMonitor {
   /** What a state says about the cook itself: running, timer, the end, an interruption. */
   private follow(obs: Observation): void {
     if (obs.mode === 'preheating' || obs.mode === 'cooking' || obs.mode === 'done') this.started = true;
-    if (obs.mode === 'cooking' && obs.timerRemainingSeconds !== null) this.timerEndAt = obs.at + obs.timerRemainingSeconds * 1000;
-    const ranOut = obs.mode === 'done' || (obs.mode === 'cooking' && obs.timerRemainingSeconds !== null && obs.timerRemainingSeconds <= 0);
+    if (obs.mode === 'cooking' && obs.timerRemainingSeconds !== null)
+      this.timerEndAt = obs.at + obs.timerRemainingSeconds * 1000;
+    const ranOut =
+      obs.mode === 'done' ||
+      (obs.mode === 'cooking' && obs.timerRemainingSeconds !== null && obs.timerRemainingSeconds <= 0);
     if (ranOut && !this.timerRanOut) {
       this.timerRanOut = true;
       this.timerRanOutAt = obs.at;
@@ -350,7 +359,9 @@ export class CookMonitor {
       detail: {
         target_celsius: this.targetC,
         water_celsius: this.lastObs?.waterC ?? null,
-        ...(assumed && { assumed: 'the server could not see the cooker when the water got there; the earliest possible time is used' }),
+        ...(assumed && {
+          assumed: 'the server could not see the cooker when the water got there; the earliest possible time is used',
+        }),
       },
     });
     // A food-in placed before time already processed (a gap before the first state at
@@ -367,7 +378,7 @@ export class CookMonitor {
   // -------------------------------------------------------------------------------------------
 
   private process(from: number, to: number, cond: Conditions, events: MonitorEvent[]): void {
-    for (let t = from; t < to; ) {
+    for (let t = from; t < to;) {
       const end = Math.min(to, t + MAX_SLICE_MS);
       this.slice(t, end, cond);
       this.processedTo = end;
@@ -423,11 +434,12 @@ export class CookMonitor {
           type: 'pasteurised',
           detail: {
             pasteurised: true,
-            ...(limiting >= 0 && this.sim && {
-              pathogen: this.profile.targets[limiting].pathogen.name,
-              log_reduction: round1(this.sim.logReduction(limiting)),
-              target_log_reduction: this.profile.targets[limiting].logReduction,
-            }),
+            ...(limiting >= 0 &&
+              this.sim && {
+                pathogen: this.profile.targets[limiting].pathogen.name,
+                log_reduction: round1(this.sim.logReduction(limiting)),
+                target_log_reduction: this.profile.targets[limiting].logReduction,
+              }),
             core_celsius: this.sim ? round1(this.sim.centreC) : null,
           },
         });
@@ -438,7 +450,11 @@ export class CookMonitor {
     // Only while the cooker should be heating: idle or offline is cook_interrupted's to report.
     const heating = reading.mode === 'preheating' || reading.mode === 'cooking' || reading.mode === 'done';
     const low =
-      this.foodInAt !== null && !this.finished && heating && reading.waterC !== null && reading.waterC < this.targetC - LOW_WATER_MARGIN_C;
+      this.foodInAt !== null &&
+      !this.finished &&
+      heating &&
+      reading.waterC !== null &&
+      reading.waterC < this.targetC - LOW_WATER_MARGIN_C;
     if (low) {
       this.lowSince ??= this.lastObs?.at ?? now;
       if (now - this.lowSince > this.opts.dropAlertSeconds * 1000) {
@@ -475,8 +491,12 @@ export class CookMonitor {
     // (a) below 55 °C: 4 hours from food-in, unless pasteurised
     if (this.belowFloor && !pasteurised) {
       const endsAt = foodInAt + BELOW_FLOOR_BUDGET_MINUTES * MINUTE;
-      if (now > endsAt + FOOD_IN_GRACE_MS) exhausted.push({ budget: 'below_55', message: this.discardMessage('below_55') });
-      else if (now >= endsAt - WARNING_LEAD_MINUTES * MINUTE && this.projectedEnd(now, foodInAt) > endsAt + FOOD_IN_GRACE_MS) {
+      if (now > endsAt + FOOD_IN_GRACE_MS)
+        exhausted.push({ budget: 'below_55', message: this.discardMessage('below_55') });
+      else if (
+        now >= endsAt - WARNING_LEAD_MINUTES * MINUTE &&
+        this.projectedEnd(now, foodInAt) > endsAt + FOOD_IN_GRACE_MS
+      ) {
         atRisk.push({ budget: 'below_55', endsAt, message: this.atRiskMessage('below_55', endsAt) });
       }
     }
@@ -485,7 +505,8 @@ export class CookMonitor {
     if (this.comeUpApplies && this.comeUpPassedAt === null && this.sim) {
       const simMinutes = this.sim.elapsedSeconds / 60;
       const endsAt = foodInAt + COME_UP_LIMIT_MINUTES * MINUTE;
-      if (simMinutes > COME_UP_LIMIT_MINUTES) exhausted.push({ budget: 'come_up', message: this.discardMessage('come_up') });
+      if (simMinutes > COME_UP_LIMIT_MINUTES)
+        exhausted.push({ budget: 'come_up', message: this.discardMessage('come_up') });
       else if (simMinutes >= COME_UP_LIMIT_MINUTES - WARNING_LEAD_MINUTES && !this.comesUpInTime(now)) {
         atRisk.push({ budget: 'come_up', endsAt, message: this.atRiskMessage('come_up', endsAt) });
       }
@@ -493,7 +514,8 @@ export class CookMonitor {
 
     // (c) heat lost: 2 hours in total, pasteurised or not
     const lostMinutes = this.heatLostMs / MINUTE;
-    if (lostMinutes > HEAT_LOST_BUDGET_MINUTES) exhausted.push({ budget: 'heat_lost', message: this.discardMessage('heat_lost') });
+    if (lostMinutes > HEAT_LOST_BUDGET_MINUTES)
+      exhausted.push({ budget: 'heat_lost', message: this.discardMessage('heat_lost') });
     else if (lostMinutes >= HEAT_LOST_BUDGET_MINUTES - WARNING_LEAD_MINUTES && this.losingHeatNow()) {
       const endsAt = now + (HEAT_LOST_BUDGET_MINUTES - lostMinutes) * MINUTE;
       atRisk.push({ budget: 'heat_lost', endsAt, message: this.atRiskMessage('heat_lost', endsAt) });
@@ -501,7 +523,10 @@ export class CookMonitor {
 
     if (exhausted.length > 0) {
       const first = exhausted[0];
-      this.raise('discard_food', now, events, first.message, { budget: first.budget, budgets: exhausted.map((e) => e.budget) });
+      this.raise('discard_food', now, events, first.message, {
+        budget: first.budget,
+        budgets: exhausted.map((e) => e.budget),
+      });
       this.clear('food_safety_at_risk', now, events, 'superseded by discard_food');
       return;
     }
@@ -579,7 +604,13 @@ export class CookMonitor {
     return value;
   }
 
-  private raise(alert: MonitorAlert, at: number, events: MonitorEvent[], message: string, extra: Record<string, unknown>): void {
+  private raise(
+    alert: MonitorAlert,
+    at: number,
+    events: MonitorEvent[],
+    message: string,
+    extra: Record<string, unknown>,
+  ): void {
     if (this.active.has(alert)) return;
     const detail = { alert, message, ...extra };
     this.active.set(alert, { since: at, message, detail });
@@ -672,7 +703,8 @@ export class CookMonitor {
           `and as time without heat.`,
       );
     }
-    if (this.foodInAssumed) notes.push('The food is assumed to have gone in when the server last saw the cooker before that gap.');
+    if (this.foodInAssumed)
+      notes.push('The food is assumed to have gone in when the server last saw the cooker before that gap.');
     const tail = notes.length > 0 ? ` ${notes.join(' ')}` : '';
 
     if (this.foodInAt === null) {
@@ -683,7 +715,8 @@ export class CookMonitor {
     }
     if (this.exempt) return `No pasteurisation needed for ${this.food()}.${tail}`;
     if (this.pasteurisedAt !== null) {
-      const what = pathogen && targetLog !== null ? ` (a ${targetLog.toFixed(1)}-log reduction of ${pathogen} at the centre)` : '';
+      const what =
+        pathogen && targetLog !== null ? ` (a ${targetLog.toFixed(1)}-log reduction of ${pathogen} at the centre)` : '';
       return `Pasteurised at ${clockUtc(this.pasteurisedAt)}${what}.${tail}`;
     }
     if (this.floorMinutes === null) {
@@ -693,7 +726,10 @@ export class CookMonitor {
         : `Not pasteurised: ${this.food()} cannot be pasteurised at ${celsius(this.targetC)}.${tail}`;
     }
     if (estimate !== null) {
-      const afterTimer = this.floorMinutes > this.plan.timeMinutes ? ' (after the timer ends: leave it in longer if it must be pasteurised)' : '';
+      const afterTimer =
+        this.floorMinutes > this.plan.timeMinutes
+          ? ' (after the timer ends: leave it in longer if it must be pasteurised)'
+          : '';
       return `Not pasteurised yet; at the current water temperature it will be by ${clockUtc(Math.max(estimate, now))}${afterTimer}.${tail}`;
     }
     const water = this.currentModelWater();

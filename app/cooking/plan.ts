@@ -63,7 +63,11 @@ function planMessage(request: CookPlanRequest, categories: readonly FoodCategory
   const name = request.foodType ?? 'the food';
   // "a 50 mm turkey breast" as in docs/api.md; say so when the thickness is only assumed.
   const piece =
-    request.thicknessMm === null ? `${name} (${mm} mm thick assumed; give thickness_mm if it is thicker)` : request.foodType === null ? `the food (${mm} mm thick)` : `a ${mm} mm ${name}`;
+    request.thicknessMm === null
+      ? `${name} (${mm} mm thick assumed; give thickness_mm if it is thicker)`
+      : request.foodType === null
+        ? `the food (${mm} mm thick)`
+        : `a ${mm} mm ${name}`;
 
   if (plan.minMinutes !== null) {
     return `Cook at ${at} for at least ${minutesWithHours(plan.minMinutes)} for ${piece} to be pasteurised.`;

@@ -54,8 +54,12 @@ export interface CookRequest {
   pasteurises: boolean;
 }
 
-const { temperature_celsius: TEMPERATURE, time_minutes: TIME, food_type: FOOD_TYPE, thickness_mm: THICKNESS } =
-  START_COOK_FIELDS;
+const {
+  temperature_celsius: TEMPERATURE,
+  time_minutes: TIME,
+  food_type: FOOD_TYPE,
+  thickness_mm: THICKNESS,
+} = START_COOK_FIELDS;
 
 /** Plain decimal notation, optional sign; linear-time (no nested quantifiers). */
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
@@ -151,7 +155,10 @@ export function parseCookPlanQuery(query: Record<string, unknown>): CookPlanRequ
 function parseTemperatureType(raw: unknown): number {
   const temperature = toFiniteNumber(raw);
   if (temperature === null) {
-    throw new CookError(TEMPERATURE.codes.invalid, invalidNumberMessage('temperature_celsius', 'degrees Celsius', TEMPERATURE));
+    throw new CookError(
+      TEMPERATURE.codes.invalid,
+      invalidNumberMessage('temperature_celsius', 'degrees Celsius', TEMPERATURE),
+    );
   }
   return temperature;
 }
@@ -216,7 +223,10 @@ function invalidNumberMessage(field: string, unit: string, spec: NumericFieldSpe
 function parseFoodType(raw: unknown): string | null {
   if (isAbsent(raw)) return null;
   if (typeof raw !== 'string') {
-    throw new CookError(FOOD_TYPE.codes.invalid, 'food_type must be text naming the food, for example "chicken breast".');
+    throw new CookError(
+      FOOD_TYPE.codes.invalid,
+      'food_type must be text naming the food, for example "chicken breast".',
+    );
   }
   const text = raw.trim();
   if (text === '') return null;

@@ -114,8 +114,19 @@ export type StartCookFieldName = keyof typeof START_COOK_FIELDS;
 // ---------------------------------------------------------------------------------------------
 
 /** Codes of the non-blocking food-safety advice in a start response's `warnings` (docs/food-safety.md §3). */
-export const WARNING_CODES = ['FISH_NOT_PASTEURISED', 'NOT_PASTEURISED', 'FOOD_NOT_RECOGNISED', 'THICKNESS_ASSUMED'] as const;
+export const WARNING_CODES = [
+  'FISH_NOT_PASTEURISED',
+  'NOT_PASTEURISED',
+  'FOOD_NOT_RECOGNISED',
+  'THICKNESS_ASSUMED',
+] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 
 /** Cooker states as the API names them (docs/api.md, GET /status). */
-export const COOKER_STATES = ['idle', 'preheating', 'cooking', 'done', 'unknown'] as const satisfies readonly CookerMode[];
+export const COOKER_STATES = [
+  'idle',
+  'preheating',
+  'cooking',
+  'done',
+  'unknown',
+] as const satisfies readonly CookerMode[];

@@ -410,7 +410,10 @@ export class CookService extends EventEmitter<ServiceEvents> {
     const fromDevice =
       state.mode === 'cooking'
         ? at + remaining * 1000
-        : Math.max(cook.record.estimatedCompletionAt, at + (heatUpSeconds(state.currentTempC, cook.record.targetTempC) + remaining) * 1000);
+        : Math.max(
+            cook.record.estimatedCompletionAt,
+            at + (heatUpSeconds(state.currentTempC, cook.record.targetTempC) + remaining) * 1000,
+          );
     if (Math.abs(fromDevice - cook.record.estimatedCompletionAt) < 60_000) return;
     cook.record.estimatedCompletionAt = fromDevice;
     this.journal.recordEstimate(cook.record.cookId, fromDevice);
@@ -418,8 +421,11 @@ export class CookService extends EventEmitter<ServiceEvents> {
 
   private diffDeviceAlerts(cook: ActiveCook, state: DeviceState, at: number): void {
     const now = new Set<string>(state.alerts);
-    for (const alert of now) if (!cook.deviceAlerts.has(alert)) this.record(cook.record.cookId, 'alert_raised', at, { alert, source: 'cooker' });
-    for (const alert of cook.deviceAlerts) if (!now.has(alert)) this.record(cook.record.cookId, 'alert_cleared', at, { alert, source: 'cooker' });
+    for (const alert of now)
+      if (!cook.deviceAlerts.has(alert))
+        this.record(cook.record.cookId, 'alert_raised', at, { alert, source: 'cooker' });
+    for (const alert of cook.deviceAlerts)
+      if (!now.has(alert)) this.record(cook.record.cookId, 'alert_cleared', at, { alert, source: 'cooker' });
     cook.deviceAlerts = now;
   }
 
@@ -542,7 +548,10 @@ function busyError(record: CookRecord | null, state: DeviceState | null): CookEr
     );
   }
   const what = state?.mode === 'done' ? 'has finished a cook and is still holding temperature' : 'is already cooking';
-  return new CookError('DEVICE_BUSY', `The cooker ${what}. Stop the current cook first if you want to start a new one.`);
+  return new CookError(
+    'DEVICE_BUSY',
+    `The cooker ${what}. Stop the current cook first if you want to start a new one.`,
+  );
 }
 
 function round1(n: number | null): number | null {

@@ -83,7 +83,8 @@ export function buildStatusView(
   if (pendingStart) {
     remainingMin = record.timeMinutes;
     elapsedMin = 0;
-    completionAt = now + (heatUpSeconds(device?.currentTempC ?? null, record.targetTempC) + record.timeMinutes * 60) * 1000;
+    completionAt =
+      now + (heatUpSeconds(device?.currentTempC ?? null, record.targetTempC) + record.timeMinutes * 60) * 1000;
   } else if (device && device.timerTotalSeconds !== null && running) {
     const t = projectTimer(device, now);
     const remaining = state === 'done' ? 0 : (t.remainingSeconds ?? device.timerTotalSeconds);
@@ -111,7 +112,8 @@ export function buildStatusView(
     estimated_completion: completionAt === null ? null : new Date(completionAt).toISOString(),
     alerts: [...new Set([...(device?.alerts ?? []), ...(ours ? extras.alerts : [])])],
     device_name: snapshot.info.name,
-    last_update_seconds_ago: snapshot.lastStateAt === null ? null : Math.max(0, Math.floor((now - snapshot.lastStateAt) / 1000)),
+    last_update_seconds_ago:
+      snapshot.lastStateAt === null ? null : Math.max(0, Math.floor((now - snapshot.lastStateAt) / 1000)),
     food_safety: ours ? extras.foodSafety : null,
   };
 }

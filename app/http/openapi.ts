@@ -122,7 +122,13 @@ function cookPlanParameters(): OpenApiParameter[] {
   const names = ['temperature_celsius', 'food_type', 'thickness_mm'] as const;
   return names.map((name) => {
     const spec = START_COOK_FIELDS[name];
-    return { name, in: 'query', required: spec.required, description: spec.description, schema: fieldSchema(spec, false) };
+    return {
+      name,
+      in: 'query',
+      required: spec.required,
+      description: spec.description,
+      schema: fieldSchema(spec, false),
+    };
   });
 }
 
@@ -149,7 +155,8 @@ const VALIDATION_CODES = (Object.keys(API_ERROR_CODES) as ApiErrorCode[]).filter
 );
 /** What /cook-plan can refuse: the start-cook codes without a body or a time. */
 const PLAN_CODES = VALIDATION_CODES.filter(
-  (code) => !['MISSING_BODY', 'INVALID_JSON', 'MISSING_TIME', 'INVALID_TIME', 'TIME_TOO_SHORT', 'TIME_TOO_LONG'].includes(code),
+  (code) =>
+    !['MISSING_BODY', 'INVALID_JSON', 'MISSING_TIME', 'INVALID_TIME', 'TIME_TOO_SHORT', 'TIME_TOO_LONG'].includes(code),
 );
 const DEVICE_CODES: readonly ApiErrorCode[] = [
   'ANOVA_AUTH_FAILED',
@@ -208,7 +215,13 @@ export function buildOpenApiDocument({ publicUrl, version }: OpenApiOptions): Op
           'x-openai-isConsequential': false,
           responses: {
             '200': { description: 'Current state of the cooker.', content: json('StatusResponse') },
-            ...errorResponses(['UNAUTHORIZED', 'RATE_LIMITED', 'INTERNAL_ERROR', 'DEVICE_OFFLINE', 'CLOUD_UNREACHABLE']),
+            ...errorResponses([
+              'UNAUTHORIZED',
+              'RATE_LIMITED',
+              'INTERNAL_ERROR',
+              'DEVICE_OFFLINE',
+              'CLOUD_UNREACHABLE',
+            ]),
           },
         },
       },
@@ -244,7 +257,10 @@ export function buildOpenApiDocument({ publicUrl, version }: OpenApiOptions): Op
           'x-openai-isConsequential': false,
           parameters: cookPlanParameters(),
           responses: {
-            '200': { description: 'The safe time window for this food at this temperature.', content: json('CookPlanResponse') },
+            '200': {
+              description: 'The safe time window for this food at this temperature.',
+              content: json('CookPlanResponse'),
+            },
             ...errorResponses([...PLAN_CODES, 'UNAUTHORIZED', 'RATE_LIMITED', 'INTERNAL_ERROR']),
           },
         },
@@ -255,7 +271,7 @@ export function buildOpenApiDocument({ publicUrl, version }: OpenApiOptions): Op
           summary: 'List past and current cooks from the journal, newest first.',
           description:
             'Each cook with its food, temperature, time, how it ended (end_reason), whether it was pasteurised and the ' +
-            'alerts seen. Page with `before` = the previous answer\'s `next`.',
+            "alerts seen. Page with `before` = the previous answer's `next`.",
           'x-openai-isConsequential': false,
           parameters: [
             {
@@ -263,7 +279,12 @@ export function buildOpenApiDocument({ publicUrl, version }: OpenApiOptions): Op
               in: 'query',
               required: false,
               description: `How many cooks to return, ${COOKS_PAGE.min} to ${COOKS_PAGE.max} (default ${COOKS_PAGE.default}).`,
-              schema: { type: 'integer', minimum: COOKS_PAGE.min, maximum: COOKS_PAGE.max, default: COOKS_PAGE.default },
+              schema: {
+                type: 'integer',
+                minimum: COOKS_PAGE.min,
+                maximum: COOKS_PAGE.max,
+                default: COOKS_PAGE.default,
+              },
             },
             {
               name: 'before',
@@ -275,7 +296,14 @@ export function buildOpenApiDocument({ publicUrl, version }: OpenApiOptions): Op
           ],
           responses: {
             '200': { description: 'A page of the journal.', content: json('CookListResponse') },
-            ...errorResponses(['INVALID_LIMIT', 'UNAUTHORIZED', 'COOK_NOT_FOUND', 'RATE_LIMITED', 'INTERNAL_ERROR', 'JOURNAL_UNAVAILABLE']),
+            ...errorResponses([
+              'INVALID_LIMIT',
+              'UNAUTHORIZED',
+              'COOK_NOT_FOUND',
+              'RATE_LIMITED',
+              'INTERNAL_ERROR',
+              'JOURNAL_UNAVAILABLE',
+            ]),
           },
         },
       },
@@ -288,11 +316,23 @@ export function buildOpenApiDocument({ publicUrl, version }: OpenApiOptions): Op
             'up to 500 samples of water, target and estimated core temperature.',
           'x-openai-isConsequential': false,
           parameters: [
-            { name: 'cook_id', in: 'path', required: true, description: 'The cook_id of the cook.', schema: { type: 'string', format: 'uuid' } },
+            {
+              name: 'cook_id',
+              in: 'path',
+              required: true,
+              description: 'The cook_id of the cook.',
+              schema: { type: 'string', format: 'uuid' },
+            },
           ],
           responses: {
             '200': { description: 'The cook and its history.', content: json('CookDetailResponse') },
-            ...errorResponses(['UNAUTHORIZED', 'COOK_NOT_FOUND', 'RATE_LIMITED', 'INTERNAL_ERROR', 'JOURNAL_UNAVAILABLE']),
+            ...errorResponses([
+              'UNAUTHORIZED',
+              'COOK_NOT_FOUND',
+              'RATE_LIMITED',
+              'INTERNAL_ERROR',
+              'JOURNAL_UNAVAILABLE',
+            ]),
           },
         },
       },

@@ -39,7 +39,11 @@ export function buildRouter(deps: RouteDeps): { router: Router; fallback: Middle
   const register = (method: 'get' | 'post', path: string, ...handlers: Middleware[]) => {
     router[method](path, ...handlers);
     const pattern = new RegExp(`^${path.replace(/:[a-z_]+/g, '[^/]+')}$`);
-    allowed.push({ template: path.replace(/:([a-z_]+)/g, '{$1}'), pattern, methods: method === 'get' ? ['GET', 'HEAD'] : ['POST'] });
+    allowed.push({
+      template: path.replace(/:([a-z_]+)/g, '{$1}'),
+      pattern,
+      methods: method === 'get' ? ['GET', 'HEAD'] : ['POST'],
+    });
   };
 
   register('get', '/health', limit(RATE_LIMITS.health), (ctx) => {

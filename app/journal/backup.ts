@@ -86,12 +86,20 @@ function checkedCookCount(path: string): number {
     const { n } = db.prepare('SELECT count(*) AS n FROM cooks').get() as { n: number };
     return n;
   } catch (err) {
-    throw new Error(`${path} is not a sound database of this server (${err instanceof Error ? err.message : String(err)})`);
+    throw new Error(
+      `${path} is not a sound database of this server (${err instanceof Error ? err.message : String(err)})`,
+      {
+        cause: err,
+      },
+    );
   } finally {
     db.close();
   }
 }
 
 function stamp(now: number): string {
-  return new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return new Date(now)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }

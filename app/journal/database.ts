@@ -163,9 +163,17 @@ function openChecked(path: string): DatabaseSync {
     `);
     const rows = db.prepare('PRAGMA integrity_check').all() as Array<{ integrity_check: string }>;
     if (rows.length !== 1 || rows[0].integrity_check !== 'ok') {
-      throw Object.assign(new Error(`integrity_check: ${rows.map((r) => r.integrity_check).join('; ').slice(0, 300)}`), {
-        errcode: SQLITE_CORRUPT,
-      });
+      throw Object.assign(
+        new Error(
+          `integrity_check: ${rows
+            .map((r) => r.integrity_check)
+            .join('; ')
+            .slice(0, 300)}`,
+        ),
+        {
+          errcode: SQLITE_CORRUPT,
+        },
+      );
     }
     return db;
   } catch (err) {

@@ -406,6 +406,8 @@ function prepare(db: DatabaseSync) {
       ORDER BY started_at DESC, id DESC LIMIT ?`),
     unfinished: s(`SELECT * FROM cooks WHERE end_reason = 'running' ORDER BY started_at DESC, id DESC LIMIT 1`),
     eventsOf: s(`SELECT at, type, detail FROM events WHERE cook = ? ORDER BY at, seq`),
-    samplesOf: s(`SELECT at, state, water_celsius, target_celsius, core_celsius FROM samples WHERE cook = ? ORDER BY at`),
+    samplesOf: s(
+      `SELECT at, state, water_celsius, target_celsius, core_celsius FROM samples WHERE cook = ? ORDER BY at`,
+    ),
   };
 }

@@ -44,7 +44,9 @@ export function mcpAuth(opts: McpAuthOptions): Middleware {
           ? 'Authentication is required. Send "Authorization: Bearer <API key>", or connect with OAuth (your MCP client finds ' +
               `how at ${metadata}).`
           : 'The API key or access token is wrong, expired or revoked. Send the API key, or let your MCP client sign in again with OAuth.',
-        { 'WWW-Authenticate': `Bearer resource_metadata="${metadata}"${token === undefined ? '' : ', error="invalid_token"'}` },
+        {
+          'WWW-Authenticate': `Bearer resource_metadata="${metadata}"${token === undefined ? '' : ', error="invalid_token"'}`,
+        },
       );
     }
     await next();

@@ -36,7 +36,11 @@ export function oauthList(opts: OAuthCliOptions): number {
       c.lastUsedAt === null ? 'never' : time(c.lastUsedAt),
       String(c.activeGrants),
     ]);
-    table(opts.out, ['CLIENT ID', 'NAME', 'REDIRECTS TO', 'REGISTERED (UTC)', 'LAST APPROVED/USED', 'ACTIVE GRANTS'], rows);
+    table(
+      opts.out,
+      ['CLIENT ID', 'NAME', 'REDIRECTS TO', 'REGISTERED (UTC)', 'LAST APPROVED/USED', 'ACTIVE GRANTS'],
+      rows,
+    );
     opts.out.write('\nRevoke one with `oauth revoke <client id>`, or every one with `oauth revoke all`.\n');
     return 0;
   });
@@ -77,7 +81,9 @@ function withStore(opts: OAuthCliOptions, write: boolean, fn: (store: OAuthStore
     db.exec('PRAGMA foreign_keys = ON');
     const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number };
     if (version < OAUTH_SCHEMA_VERSION) {
-      opts.out.write('The database has no OAuth tables yet (the server adds them when it starts), so no OAuth clients.\n');
+      opts.out.write(
+        'The database has no OAuth tables yet (the server adds them when it starts), so no OAuth clients.\n',
+      );
       return 0;
     }
     return fn(new OAuthStore(db));
@@ -92,7 +98,13 @@ function time(ms: number): string {
 
 function table(out: NodeJS.WritableStream, header: string[], rows: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  for (const row of [header, ...rows]) out.write(`${row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()}\n`);
+  for (const row of [header, ...rows])
+    out.write(
+      `${row
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
 }
 
 export type { ClientSummary };

@@ -15,7 +15,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ServerResponse } from 'node:http';
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type { NodeMcpRequestHandler } from '@modelcontextprotocol/node';
 import type { ApiOperations } from '../api/operations';
@@ -114,7 +114,14 @@ export function mcpRouter(deps: McpEdgeDeps): Router {
     onlyPost,
     rateLimit(new RateLimiter({ limit: MCP_RATE_LIMIT, clock: deps.clock }), deps.client),
     sameOrigin,
-    mcpAuth({ apiKey: deps.apiKey, store, publicUrl, client: deps.client, authFailures: deps.authFailures, clock: deps.clock }),
+    mcpAuth({
+      apiKey: deps.apiKey,
+      store,
+      publicUrl,
+      client: deps.client,
+      authFailures: deps.authFailures,
+      clock: deps.clock,
+    }),
     body,
     async (ctx) => {
       const serve = await mcpHandler();

@@ -12,7 +12,12 @@
  */
 import * as z from 'zod';
 import { COOKS_PAGE } from '../api/operations';
-import { START_COOK_FIELDS, type NumericFieldSpec, type StartCookFieldName, type TextFieldSpec } from '../cooking/schema';
+import {
+  START_COOK_FIELDS,
+  type NumericFieldSpec,
+  type StartCookFieldName,
+  type TextFieldSpec,
+} from '../cooking/schema';
 
 /** A property of a tool's JSON Schema (draft 2020-12, what MCP's tools/list carries). */
 export interface ToolPropertySchema {
@@ -47,7 +52,10 @@ export function describedObject(properties: Record<string, ToolPropertySchema>, 
   for (const [name, schema] of Object.entries(properties)) {
     // optional at run time even when required in the JSON Schema: a missing field is the
     // validator's to report (MISSING_TEMPERATURE...), not the SDK's.
-    shape[name] = z.unknown().optional().meta(schema as unknown as Record<string, unknown>);
+    shape[name] = z
+      .unknown()
+      .optional()
+      .meta(schema as unknown as Record<string, unknown>);
   }
   return z.object(shape).meta(required.length > 0 ? { required: [...required] } : {});
 }
@@ -84,7 +92,13 @@ export const TOOL_INPUTS = {
     },
   }),
   get_cook: describedObject(
-    { cook_id: { type: 'string', format: 'uuid', description: 'The cook_id of the cook (from start_cook, get_status or list_cooks).' } },
+    {
+      cook_id: {
+        type: 'string',
+        format: 'uuid',
+        description: 'The cook_id of the cook (from start_cook, get_status or list_cooks).',
+      },
+    },
     ['cook_id'],
   ),
 } as const;

@@ -82,7 +82,7 @@ export const TOOLS: Record<ToolName, ToolSpec> = {
     title: 'Cook history',
     description:
       'Past and current cooks from the journal, newest first: food, temperature, time, how each ended (end_reason), ' +
-      'whether it was pasteurised and the alerts seen. Page with before = the previous answer\'s next. Read-only.',
+      "whether it was pasteurised and the alerts seen. Page with before = the previous answer's next. Read-only.",
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     perMinute: RATE_LIMITS.cooks,
     run: (ops, args) => ops.listCooks(args),
@@ -124,7 +124,12 @@ export function buildMcpServer(deps: ToolDeps, limiters: Record<ToolName, RateLi
   for (const [name, spec] of Object.entries(TOOLS) as Array<[ToolName, ToolSpec]>) {
     server.registerTool(
       name,
-      { title: spec.title, description: spec.description, inputSchema: TOOL_INPUTS[name], annotations: { title: spec.title, ...spec.annotations } },
+      {
+        title: spec.title,
+        description: spec.description,
+        inputSchema: TOOL_INPUTS[name],
+        annotations: { title: spec.title, ...spec.annotations },
+      },
       async (args: Record<string, unknown>) => callTool(deps, name, spec, limiters[name], caller, args),
     );
   }

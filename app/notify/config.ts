@@ -82,7 +82,10 @@ function ipv6Private(ip: string): boolean {
  * network (localhost, single-label names such as a compose service, .local, .lan, .home.arpa...).
  */
 export function isPrivateOrLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const host = hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   const kind = isIP(host);
   if (kind === 4) return ipv4Private(host);
   if (kind === 6) return ipv6Private(host);
@@ -117,9 +120,12 @@ const ntfyUrl = makeValidator<string>((value) => {
   const parsed = new URL(url);
   const topic = parsed.pathname.split('/').filter(Boolean).pop() ?? '';
   if (!NTFY_TOPIC.test(topic)) {
-    throw new Error('must be a topic URL such as https://ntfy.sh/your-secret-topic (the topic: letters, digits, - and _, at most 64)');
+    throw new Error(
+      'must be a topic URL such as https://ntfy.sh/your-secret-topic (the topic: letters, digits, - and _, at most 64)',
+    );
   }
-  if (parsed.search) throw new Error('must be a topic URL without a query string (the token goes in NOTIFY_NTFY_TOKEN)');
+  if (parsed.search)
+    throw new Error('must be a topic URL without a query string (the token goes in NOTIFY_NTFY_TOKEN)');
   return url;
 });
 
@@ -139,7 +145,8 @@ const eventList = makeValidator<string>((value) => {
     .map((s) => s.trim())
     .filter(Boolean);
   const valid = NOTIFY_EVENT_NAMES.join(', ');
-  if (names.length === 0) throw new Error(`must list at least one event (leave it unset for all); valid events: ${valid}`);
+  if (names.length === 0)
+    throw new Error(`must list at least one event (leave it unset for all); valid events: ${valid}`);
   const unknown = names.filter((n) => !isNotifyEventName(n));
   if (unknown.length > 0) {
     // Event names are not secrets; cap what is echoed so a pasted secret cannot end up whole in a message.
@@ -152,16 +159,28 @@ const eventList = makeValidator<string>((value) => {
 /** The envalid spec fragment: app/config.ts spreads it into its spec. */
 export const notifySpec = {
   NOTIFY_WEBHOOK_URL: webhookUrl({ default: '', desc: 'JSON webhook receiving notifications (empty: none)' }),
-  NOTIFY_WEBHOOK_SECRET: secretValue(16, 'generate one with `openssl rand -hex 32`')({
+  NOTIFY_WEBHOOK_SECRET: secretValue(
+    16,
+    'generate one with `openssl rand -hex 32`',
+  )({
     default: '',
     desc: 'HMAC-SHA256 key for X-Anova-Signature (empty: unsigned)',
   }),
-  NOTIFY_NTFY_URL: ntfyUrl({ default: '', desc: 'ntfy topic URL, e.g. https://ntfy.sh/your-secret-topic (empty: none)' }),
-  NOTIFY_NTFY_TOKEN: secretValue(1, 'create one in ntfy (Account → Access tokens)')({
+  NOTIFY_NTFY_URL: ntfyUrl({
+    default: '',
+    desc: 'ntfy topic URL, e.g. https://ntfy.sh/your-secret-topic (empty: none)',
+  }),
+  NOTIFY_NTFY_TOKEN: secretValue(
+    1,
+    'create one in ntfy (Account → Access tokens)',
+  )({
     default: '',
     desc: 'ntfy access token (empty: none)',
   }),
-  NOTIFY_EVENTS: eventList({ default: NOTIFY_EVENT_NAMES.join(','), desc: 'comma list of events to send (default: all)' }),
+  NOTIFY_EVENTS: eventList({
+    default: NOTIFY_EVENT_NAMES.join(','),
+    desc: 'comma list of events to send (default: all)',
+  }),
 };
 
 export const NOTIFY_VARIABLES = Object.keys(notifySpec);
@@ -209,7 +228,9 @@ export function notifyConfigWarnings(config: NotifyConfig): string[] {
     );
   }
   if (config.ntfy && !config.ntfy.https) {
-    warnings.push(`NOTIFY_NTFY_URL uses plain http:// to ${config.ntfy.host}: notifications cross the local network unencrypted`);
+    warnings.push(
+      `NOTIFY_NTFY_URL uses plain http:// to ${config.ntfy.host}: notifications cross the local network unencrypted`,
+    );
   }
   if (config.ntfy?.token && config.ntfy.auth) {
     warnings.push('NOTIFY_NTFY_URL carries a user name and password and NOTIFY_NTFY_TOKEN is set: the token is used');

@@ -18,7 +18,10 @@ const MAX_FOOD = 40;
 
 /** Trims, removes control characters (a lock screen shows one paragraph), caps the length. */
 function clean(text: string, max: number): string {
-  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = text
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > max ? `${flat.slice(0, max - 1).trimEnd()}…` : flat;
 }
 

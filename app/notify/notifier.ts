@@ -97,7 +97,8 @@ const DAY_MS = 24 * 60 * 60_000;
 
 function hint(status: number): string {
   if (status >= 300 && status < 400) return 'the URL redirects: set the final URL';
-  if (status === 401 || status === 403) return 'the receiver refused the credentials: check the token, the user and password, or the secret';
+  if (status === 401 || status === 403)
+    return 'the receiver refused the credentials: check the token, the user and password, or the secret';
   if (status === 404 || status === 410) return 'check the URL (the topic or the webhook id)';
   if (status === 413) return 'the receiver refused the body as too large';
   return "check the receiver's configuration";
@@ -143,7 +144,12 @@ class Lane {
     if (!head) return;
     this.windowStart ??= this.hooks.clock();
     const controller = new AbortController();
-    this.owner.emit('attempt', { target: this.name, eventId: head.n.eventId, event: head.n.event, attempt: this.failures + 1 });
+    this.owner.emit('attempt', {
+      target: this.name,
+      eventId: head.n.eventId,
+      event: head.n.event,
+      attempt: this.failures + 1,
+    });
     const done = this.target
       .send(head.n, controller.signal)
       .catch((): AttemptOutcome => ({ kind: 'retry', status: null, code: 'ERROR', retryAfterMs: null }))
@@ -160,7 +166,13 @@ class Lane {
       return;
     }
     const attempts = this.failures + 1;
-    const log = { target: this.name, host: this.target.host, event: entry.n.event, event_id: entry.n.eventId, attempts };
+    const log = {
+      target: this.name,
+      host: this.target.host,
+      event: entry.n.event,
+      event_id: entry.n.eventId,
+      attempts,
+    };
     switch (outcome.kind) {
       case 'delivered':
         this.hooks.logger.info('notification delivered', { ...log, status: outcome.status });
@@ -394,7 +406,13 @@ export class Notifier extends EventEmitter {
         continue;
       }
       if (targets.length < record.targets.length) this.persist(record.seq, targets);
-      loaded.push({ n, seq: record.seq, createdAt: record.createdAt, pending: new Set(targets), critical: CRITICAL_EVENTS.has(n.event) });
+      loaded.push({
+        n,
+        seq: record.seq,
+        createdAt: record.createdAt,
+        pending: new Set(targets),
+        critical: CRITICAL_EVENTS.has(n.event),
+      });
     }
     if (stale > 0) this.logger.warn('notifications older than a day dropped at start', { count: stale });
     if (loaded.length === 0) return;

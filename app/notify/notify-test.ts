@@ -37,14 +37,16 @@ function describe(outcome: AttemptOutcome, timeoutMs: number): string {
     case 'delivered':
       return `delivered (HTTP ${outcome.status})`;
     case 'rejected':
-      if (outcome.status >= 300 && outcome.status < 400) return `failed: HTTP ${outcome.status}, the URL redirects: set the final URL`;
+      if (outcome.status >= 300 && outcome.status < 400)
+        return `failed: HTTP ${outcome.status}, the URL redirects: set the final URL`;
       if (outcome.status === 401 || outcome.status === 403) {
         return `failed: HTTP ${outcome.status}, the receiver refused the credentials: check the token, the user and password, or the secret`;
       }
       if (outcome.status === 404) return 'failed: HTTP 404, check the URL (the topic or the webhook id)';
       return `failed: HTTP ${outcome.status}, refused by the receiver`;
     case 'retry':
-      if (outcome.status !== null) return `failed: HTTP ${outcome.status}, the receiver has a problem; the server would retry`;
+      if (outcome.status !== null)
+        return `failed: HTTP ${outcome.status}, the receiver has a problem; the server would retry`;
       if (outcome.code === 'ETIMEDOUT') {
         return `failed: no answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`;
       }
@@ -66,7 +68,9 @@ export async function runNotifyTest(
   if (config.webhook) targets.push(new WebhookTarget(config.webhook, timeoutMs));
   if (config.ntfy) targets.push(new NtfyTarget(config.ntfy, timeoutMs));
   if (targets.length === 0) {
-    out.write('No notification target is configured. Set NOTIFY_WEBHOOK_URL and/or NOTIFY_NTFY_URL (see docs/notifications.md).\n');
+    out.write(
+      'No notification target is configured. Set NOTIFY_WEBHOOK_URL and/or NOTIFY_NTFY_URL (see docs/notifications.md).\n',
+    );
     return 1;
   }
   const n = renderNotification(
@@ -76,16 +80,18 @@ export async function runNotifyTest(
   const results = await Promise.all(
     targets.map(async (target) => {
       const started = clock();
-      const outcome = await target.send(n).catch(
-        (): AttemptOutcome => ({ kind: 'retry', status: null, code: 'ERROR', retryAfterMs: null }),
-      );
+      const outcome = await target
+        .send(n)
+        .catch((): AttemptOutcome => ({ kind: 'retry', status: null, code: 'ERROR', retryAfterMs: null }));
       return { target, outcome, ms: clock() - started };
     }),
   );
   const width = Math.max(...results.map((r) => r.target.host.length));
   for (const { target, outcome, ms } of results) {
     const ok = outcome.kind === 'delivered';
-    out.write(`${target.name.padEnd(8)} ${target.host.padEnd(width)}  ${describe(outcome, timeoutMs)}${ok ? ` in ${ms} ms` : ''}\n`);
+    out.write(
+      `${target.name.padEnd(8)} ${target.host.padEnd(width)}  ${describe(outcome, timeoutMs)}${ok ? ` in ${ms} ms` : ''}\n`,
+    );
     const meta = {
       target: target.name,
       host: target.host,

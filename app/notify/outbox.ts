@@ -40,7 +40,12 @@ function parseTargets(text: string): TargetName[] {
 /** Over the journal's database handle (migrations already applied by whoever opened it). */
 export class SqliteOutbox implements Outbox {
   readonly durable = true;
-  private statements: { insert: StatementSync; update: StatementSync; remove: StatementSync; all: StatementSync } | null = null;
+  private statements: {
+    insert: StatementSync;
+    update: StatementSync;
+    remove: StatementSync;
+    all: StatementSync;
+  } | null = null;
 
   constructor(private readonly db: DatabaseSync) {}
 
@@ -52,7 +57,9 @@ export class SqliteOutbox implements Outbox {
       ),
       update: this.db.prepare('UPDATE notification_outbox SET targets = ? WHERE seq = ?'),
       remove: this.db.prepare('DELETE FROM notification_outbox WHERE seq = ?'),
-      all: this.db.prepare('SELECT seq, event_id, event, created_at, targets, body FROM notification_outbox ORDER BY seq'),
+      all: this.db.prepare(
+        'SELECT seq, event_id, event, created_at, targets, body FROM notification_outbox ORDER BY seq',
+      ),
     };
     return this.statements;
   }

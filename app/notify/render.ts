@@ -8,7 +8,13 @@
  *    "title":"...","message":"...","status":{...the /status body...}}
  */
 import { renderMessage } from './messages';
-import { isNotifyEventName, TEST_EVENT, type NotificationEvent, type NotificationInput, type RenderedNotification } from './types';
+import {
+  isNotifyEventName,
+  TEST_EVENT,
+  type NotificationEvent,
+  type NotificationInput,
+  type RenderedNotification,
+} from './types';
 
 /** A /status body is about 1 KB; anything far bigger is not a status body and is left out. */
 const MAX_STATUS_JSON = 16 * 1024;

@@ -99,4 +99,7 @@ export const NTFY_TAGS: Record<NotificationEvent, readonly string[]> = {
 };
 
 /** Never dropped when the queue is full: the person must hear about these. */
-export const CRITICAL_EVENTS: ReadonlySet<NotificationEvent> = new Set<NotificationEvent>(['discard_food', 'cook_interrupted']);
+export const CRITICAL_EVENTS: ReadonlySet<NotificationEvent> = new Set<NotificationEvent>([
+  'discard_food',
+  'cook_interrupted',
+]);

@@ -36,11 +36,16 @@ export function checkAuthorizationRequest(
   store: OAuthStore,
   resources: { canonical: string; accepted: ReadonlySet<string> },
 ): AuthorizationCheck {
-  const show = (message: string, status = 400) => ({ ok: false as const, show: { status, title: 'This connection request cannot be used', message } });
+  const show = (message: string, status = 400) => ({
+    ok: false as const,
+    show: { status, title: 'This connection request cannot be used', message },
+  });
 
   const clientId = query.client_id;
   if (typeof clientId !== 'string' || clientId === '') {
-    return show('The request does not say which app is asking (client_id is missing). Start connecting again from the app.');
+    return show(
+      'The request does not say which app is asking (client_id is missing). Start connecting again from the app.',
+    );
   }
   const client = store.findClient(clientId);
   if (!client) {
@@ -61,7 +66,10 @@ export function checkAuthorizationRequest(
     return show('The request carries an invalid state parameter. Start connecting again from the app.');
   }
   const state = stateValue === '' ? undefined : stateValue;
-  const back = (error: string, description: string) => ({ ok: false as const, redirect: { redirectUri, error, description, state } });
+  const back = (error: string, description: string) => ({
+    ok: false as const,
+    redirect: { redirectUri, error, description, state },
+  });
 
   for (const name of ['response_type', 'code_challenge', 'code_challenge_method', 'scope'] as const) {
     if (Array.isArray(query[name])) return back('invalid_request', `${name} is repeated`);

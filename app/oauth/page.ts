@@ -27,7 +27,10 @@ input[type=password]{width:100%;font-size:1rem;padding:.5rem;box-sizing:border-b
 button{font-size:1rem;padding:.5rem 1.2rem;margin:1rem .5rem 0 0}small{color:#555}`;
 
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 }
 
 function document(title: string, body: string): string {
@@ -38,7 +41,8 @@ function document(title: string, body: string): string {
 export function approvalPage(page: ApprovalPage): string {
   const name = escapeHtml(page.client.name);
   const destination = new URL(page.redirectUri);
-  const secretLabel = page.secretKind === 'password' ? 'Owner password (OAUTH_OWNER_PASSWORD)' : 'API key of this server (API_KEY)';
+  const secretLabel =
+    page.secretKind === 'password' ? 'Owner password (OAUTH_OWNER_PASSWORD)' : 'API key of this server (API_KEY)';
   const registered = new Date(page.client.createdAt).toISOString().replace('T', ' ').slice(0, 16);
   return document(
     `Allow ${page.client.name}?`,

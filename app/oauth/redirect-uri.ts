@@ -17,7 +17,8 @@ const PLAIN = /^[\x21-\x7e]+$/;
 /** Null when `value` may be registered, else why not (safe to show: it never echoes the value). */
 export function redirectUriProblem(value: unknown): string | null {
   if (typeof value !== 'string' || value === '') return 'each redirect URI must be a non-empty string';
-  if (value.length > MAX_REDIRECT_URI_LENGTH) return `a redirect URI is longer than ${MAX_REDIRECT_URI_LENGTH} characters`;
+  if (value.length > MAX_REDIRECT_URI_LENGTH)
+    return `a redirect URI is longer than ${MAX_REDIRECT_URI_LENGTH} characters`;
   if (!PLAIN.test(value)) return 'a redirect URI contains spaces, control or non-ASCII characters';
   let url: URL;
   try {
@@ -29,7 +30,9 @@ export function redirectUriProblem(value: unknown): string | null {
   if (url.username !== '' || url.password !== '') return 'a redirect URI must not contain a user name or password';
   if (url.protocol === 'https:') return url.hostname === '' ? 'a redirect URI has no host' : null;
   if (url.protocol === 'http:') {
-    return LOOPBACK_HOSTS.has(url.hostname) ? null : 'an http redirect URI must be on the loopback interface (localhost, 127.0.0.1 or [::1]); use https';
+    return LOOPBACK_HOSTS.has(url.hostname)
+      ? null
+      : 'an http redirect URI must be on the loopback interface (localhost, 127.0.0.1 or [::1]); use https';
   }
   return 'a redirect URI must use https (or http on the loopback interface)';
 }

@@ -127,9 +127,13 @@ export function oauthRouter(deps: OAuthDeps): Router {
 
   const methods = (path: string, allowed: string) => {
     router.all(path, () => {
-      throw new EdgeError('METHOD_NOT_ALLOWED', `${path} does not accept this method. Use ${allowed.replace(', HEAD', '')}.`, {
-        Allow: allowed,
-      });
+      throw new EdgeError(
+        'METHOD_NOT_ALLOWED',
+        `${path} does not accept this method. Use ${allowed.replace(', HEAD', '')}.`,
+        {
+          Allow: allowed,
+        },
+      );
     });
   };
 
@@ -222,7 +226,14 @@ export function oauthRouter(deps: OAuthDeps): Router {
   };
   const renderApproval = (ctx: Context, request: AuthorizationRequest, csrf: string, error?: string) => {
     htmlHeaders(ctx, request.redirectUri);
-    ctx.body = approvalPage({ client: request.client, redirectUri: request.redirectUri, action: ctx.originalUrl, csrf, secretKind, error });
+    ctx.body = approvalPage({
+      client: request.client,
+      redirectUri: request.redirectUri,
+      action: ctx.originalUrl,
+      csrf,
+      secretKind,
+      error,
+    });
   };
 
   router.get('/oauth/authorize', limitEndpoints, htmlErrors, (ctx) => {
@@ -245,13 +256,22 @@ export function oauthRouter(deps: OAuthDeps): Router {
     } catch (err) {
       const wait = (err as EdgeError).headers['Retry-After'];
       ctx.set('Retry-After', wait);
-      showError(ctx, 429, 'Too many attempts', `Too many wrong attempts from your network. Wait ${wait} seconds, then try again.`);
+      showError(
+        ctx,
+        429,
+        'Too many attempts',
+        `Too many wrong attempts from your network. Wait ${wait} seconds, then try again.`,
+      );
       return;
     }
     const form = await readForm(ctx);
     const csrf = form.get('csrf') ?? '';
     const sentOrigin = ctx.get('origin');
-    if (csrf === '' || !sameString(csrf, cookie(ctx, csrfCookie) ?? '') || (sentOrigin !== '' && sentOrigin !== origin)) {
+    if (
+      csrf === '' ||
+      !sameString(csrf, cookie(ctx, csrfCookie) ?? '') ||
+      (sentOrigin !== '' && sentOrigin !== origin)
+    ) {
       showError(
         ctx,
         403,
@@ -263,7 +283,14 @@ export function oauthRouter(deps: OAuthDeps): Router {
     const { client, redirectUri, state } = request;
     if (form.get('decision') === 'deny') {
       logger.info('oauth request denied by the owner', { clientId: client.clientId });
-      ctx.redirect(withQuery(redirectUri, { error: 'access_denied', error_description: 'the owner denied the request', state, iss: publicUrl }));
+      ctx.redirect(
+        withQuery(redirectUri, {
+          error: 'access_denied',
+          error_description: 'the owner denied the request',
+          state,
+          iss: publicUrl,
+        }),
+      );
       ctx.status = 303;
       return;
     }
@@ -276,7 +303,13 @@ export function oauthRouter(deps: OAuthDeps): Router {
       return;
     }
     const code = store.approve(
-      { clientId: client.clientId, redirectUri, codeChallenge: request.codeChallenge, resource: request.resource, scope: request.scope },
+      {
+        clientId: client.clientId,
+        redirectUri,
+        codeChallenge: request.codeChallenge,
+        resource: request.resource,
+        scope: request.scope,
+      },
       clock(),
     );
     logger.info('oauth request approved by the owner', { clientId: client.clientId, clientName: client.name });
@@ -293,7 +326,12 @@ export function oauthRouter(deps: OAuthDeps): Router {
     const address = deps.client(ctx);
     const fail = (description: string, basic: boolean): never => {
       deps.authFailures.take(address);
-      throw new OAuthHttpError(401, 'invalid_client', description, basic ? { 'WWW-Authenticate': 'Basic realm="oauth"' } : {});
+      throw new OAuthHttpError(
+        401,
+        'invalid_client',
+        description,
+        basic ? { 'WWW-Authenticate': 'Basic realm="oauth"' } : {},
+      );
     };
     let clientId = single(form, 'client_id');
     let secret = single(form, 'client_secret');
@@ -339,12 +377,17 @@ export function oauthRouter(deps: OAuthDeps): Router {
       const redirectUri = required(form, 'redirect_uri');
       const verifier = required(form, 'code_verifier');
       if (!PKCE_VALUE.test(verifier)) {
-        throw new OAuthHttpError(400, 'invalid_request', 'code_verifier must be 43 to 128 characters of [A-Za-z0-9-._~].');
+        throw new OAuthHttpError(
+          400,
+          'invalid_request',
+          'code_verifier must be 43 to 128 characters of [A-Za-z0-9-._~].',
+        );
       }
       exchange = store.exchangeCode(code, now, (issued) => {
         if (issued.clientId !== client.clientId) return 'the code was issued to another client';
         if (issued.redirectUri !== redirectUri) return 'redirect_uri differs from the one of the authorization request';
-        if (!sameString(pkceS256(verifier), issued.codeChallenge)) return 'code_verifier does not match the code challenge';
+        if (!sameString(pkceS256(verifier), issued.codeChallenge))
+          return 'code_verifier does not match the code challenge';
         return null;
       });
     } else if (grantType === 'refresh_token') {
@@ -361,10 +404,17 @@ export function oauthRouter(deps: OAuthDeps): Router {
       const what = grantType === 'authorization_code' ? 'authorization code' : 'refresh token';
       if (exchange.reason === 'reused') {
         logger.warn(`oauth ${what} used twice: its grant is revoked`, { clientId: client.clientId });
-        throw new OAuthHttpError(400, 'invalid_grant', `This ${what} was already used, so every token issued from it is now revoked. Connect again.`);
+        throw new OAuthHttpError(
+          400,
+          'invalid_grant',
+          `This ${what} was already used, so every token issued from it is now revoked. Connect again.`,
+        );
       }
       if (exchange.reason === 'refused') {
-        logger.warn(`oauth ${what} refused: its grant is revoked`, { clientId: client.clientId, reason: exchange.detail });
+        logger.warn(`oauth ${what} refused: its grant is revoked`, {
+          clientId: client.clientId,
+          reason: exchange.detail,
+        });
         throw new OAuthHttpError(400, 'invalid_grant', `The ${what} was refused: ${exchange.detail}. Connect again.`);
       }
       throw new OAuthHttpError(400, 'invalid_grant', `The ${what} is invalid, expired or revoked. Connect again.`);
@@ -420,7 +470,12 @@ export function oauthRouter(deps: OAuthDeps): Router {
       await next();
     } catch (err) {
       if (err instanceof OAuthHttpError) {
-        showError(ctx, err.status, 'This form cannot be used', 'The form was malformed. Go back to the app and start connecting again.');
+        showError(
+          ctx,
+          err.status,
+          'This form cannot be used',
+          'The form was malformed. Go back to the app and start connecting again.',
+        );
         return;
       }
       if (!(err instanceof OAuthUnavailableError)) throw err;
@@ -435,7 +490,10 @@ export function oauthRouter(deps: OAuthDeps): Router {
     if (now - lastUnavailableLog < 60_000) return;
     lastUnavailableLog = now;
     const cause = err.cause instanceof Error ? err.cause.message : undefined;
-    logger.error('oauth unavailable: the database cannot be used; the API key still works', { reason: err.message, cause });
+    logger.error('oauth unavailable: the database cannot be used; the API key still works', {
+      reason: err.message,
+      cause,
+    });
   }
 
   return router;
@@ -453,13 +511,17 @@ function answer(ctx: Context, err: OAuthHttpError): void {
 
 /** RFC 7591 client metadata → what we register, or an invalid_* error. */
 function registrationMetadata(body: unknown): { name: string; redirectUris: string[]; authMethod: ClientAuthMethod } {
-  const invalid = (description: string, error = 'invalid_client_metadata') => new OAuthHttpError(400, error, description);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('The body must be a JSON object of client metadata.');
+  const invalid = (description: string, error = 'invalid_client_metadata') =>
+    new OAuthHttpError(400, error, description);
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw invalid('The body must be a JSON object of client metadata.');
   const field = (name: string) => Object.getOwnPropertyDescriptor(body, name)?.value as unknown;
 
   const uris = field('redirect_uris');
-  if (!Array.isArray(uris) || uris.length === 0) throw invalid('redirect_uris must be a non-empty array.', 'invalid_redirect_uri');
-  if (uris.length > MAX_REDIRECT_URIS) throw invalid(`At most ${MAX_REDIRECT_URIS} redirect_uris.`, 'invalid_redirect_uri');
+  if (!Array.isArray(uris) || uris.length === 0)
+    throw invalid('redirect_uris must be a non-empty array.', 'invalid_redirect_uri');
+  if (uris.length > MAX_REDIRECT_URIS)
+    throw invalid(`At most ${MAX_REDIRECT_URIS} redirect_uris.`, 'invalid_redirect_uri');
   for (const uri of uris) {
     const problem = redirectUriProblem(uri);
     if (problem !== null) throw invalid(`Refused: ${problem}.`, 'invalid_redirect_uri');
@@ -483,7 +545,11 @@ function registrationMetadata(body: unknown): { name: string; redirectUris: stri
   if ([...name].length > MAX_CLIENT_NAME || CONTROL_CHARACTER.test(name)) {
     throw invalid(`client_name must be plain text of at most ${MAX_CLIENT_NAME} characters.`);
   }
-  return { name: name === '' ? 'Unnamed app' : name, redirectUris: uris as string[], authMethod: method as ClientAuthMethod };
+  return {
+    name: name === '' ? 'Unnamed app' : name,
+    redirectUris: uris as string[],
+    authMethod: method as ClientAuthMethod,
+  };
 }
 
 const formParser = bodyParser({ enableTypes: ['form'], formLimit: `${MAX_FORM_BYTES}b` } as bodyParser.Options);
@@ -494,7 +560,11 @@ async function readForm(ctx: Context): Promise<URLSearchParams> {
     await formParser(ctx, async () => undefined);
   } catch (err) {
     const status = (err as { status?: number }).status === 413 ? 413 : 400;
-    throw new OAuthHttpError(status, 'invalid_request', 'The body must be a small application/x-www-form-urlencoded form.');
+    throw new OAuthHttpError(
+      status,
+      'invalid_request',
+      'The body must be a small application/x-www-form-urlencoded form.',
+    );
   }
   const raw = ctx.request.rawBody;
   return new URLSearchParams(typeof raw === 'string' ? raw : '');

@@ -174,7 +174,13 @@ export class OAuthStore {
       q(`INSERT INTO oauth_grants (grant_id, client_id, scope, resource, created_at, last_used_at)
          VALUES (?, ?, ?, ?, ?, ?)`).run(grantId, input.clientId, input.scope, input.resource, now, now);
       q(`INSERT INTO oauth_codes (code_hash, grant_id, redirect_uri, code_challenge, expires_at)
-         VALUES (?, ?, ?, ?, ?)`).run(credentialHash(code), grantId, input.redirectUri, input.codeChallenge, now + LIFETIME_MS.code);
+         VALUES (?, ?, ?, ?, ?)`).run(
+        credentialHash(code),
+        grantId,
+        input.redirectUri,
+        input.codeChallenge,
+        now + LIFETIME_MS.code,
+      );
     });
     return code;
   }
@@ -206,7 +212,10 @@ export class OAuthStore {
         this.revokeGrantIn(q, row.grant_id, 'authorization code used twice', now);
         return { ok: false, reason: 'reused' };
       }
-      const claimed = q('UPDATE oauth_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL').run(now, credentialHash(code));
+      const claimed = q('UPDATE oauth_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL').run(
+        now,
+        credentialHash(code),
+      );
       if (claimed.changes !== 1) return { ok: false, reason: 'reused' };
       if (row.expires_at <= now || row.revoked_at !== null) return { ok: false, reason: 'unknown' };
       const problem = check({
@@ -255,9 +264,9 @@ export class OAuthStore {
     return this.use((q) => {
       const row = q(`SELECT t.expires_at, g.client_id, g.grant_id, g.scope
                        FROM oauth_tokens t JOIN oauth_grants g ON g.grant_id = t.grant_id
-                      WHERE t.token_hash = ? AND t.kind = 'access' AND g.revoked_at IS NULL`).get(credentialHash(accessToken)) as
-        | { expires_at: number; client_id: string; grant_id: string; scope: string }
-        | undefined;
+                      WHERE t.token_hash = ? AND t.kind = 'access' AND g.revoked_at IS NULL`).get(
+        credentialHash(accessToken),
+      ) as { expires_at: number; client_id: string; grant_id: string; scope: string } | undefined;
       if (!row || row.expires_at <= now) return null;
       return { clientId: row.client_id, grantId: row.grant_id, scope: row.scope, expiresAt: row.expires_at };
     });
@@ -267,7 +276,8 @@ export class OAuthStore {
   revokeToken(token: string, clientId: string, now: number): void {
     this.transaction((q) => {
       const row = q(`SELECT g.grant_id, g.client_id FROM oauth_tokens t JOIN oauth_grants g ON g.grant_id = t.grant_id
-                      WHERE t.token_hash = ?`).get(credentialHash(token)) as { grant_id: string; client_id: string } | undefined;
+                      WHERE t.token_hash = ?`).get(credentialHash(token)) as
+        { grant_id: string; client_id: string } | undefined;
       if (row && row.client_id === clientId) this.revokeGrantIn(q, row.grant_id, 'revoked by the client', now);
     });
   }
@@ -320,7 +330,11 @@ export class OAuthStore {
 
   /** Revokes a family: the grant is marked (its reason kept for the CLI), its tokens deleted. */
   private revokeGrantIn(q: Query, grantId: string, reason: string, now: number): void {
-    q('UPDATE oauth_grants SET revoked_at = ?, revoked_reason = ? WHERE grant_id = ? AND revoked_at IS NULL').run(now, reason, grantId);
+    q('UPDATE oauth_grants SET revoked_at = ?, revoked_reason = ? WHERE grant_id = ? AND revoked_at IS NULL').run(
+      now,
+      reason,
+      grantId,
+    );
     q('DELETE FROM oauth_tokens WHERE grant_id = ?').run(grantId);
   }
 
@@ -399,5 +413,9 @@ function toClient(row: ClientRow): OAuthClient {
 /** Errors of node:sqlite itself (I/O, corruption, a closed or missing table), as opposed to our bugs. */
 function isDatabaseError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return code === 'ERR_SQLITE_ERROR' || code === 'ERR_INVALID_STATE' || typeof (err as { errcode?: unknown })?.errcode === 'number';
+  return (
+    code === 'ERR_SQLITE_ERROR' ||
+    code === 'ERR_INVALID_STATE' ||
+    typeof (err as { errcode?: unknown })?.errcode === 'number'
+  );
 }

@@ -52,23 +52,32 @@ type Payload = Record<string, unknown>;
 type PayloadParser = (p: Payload) => CookerAction | string;
 
 const PARSERS = new Map<string, PayloadParser>([
-  [COMMAND.start, (p) => {
-    const targetC = readTargetC(p);
-    if (typeof targetC === 'string') return targetC;
-    const timerSeconds = readTimer(p);
-    if (typeof timerSeconds === 'string') return timerSeconds;
-    return { kind: 'start', targetC, timerSeconds };
-  }],
+  [
+    COMMAND.start,
+    (p) => {
+      const targetC = readTargetC(p);
+      if (typeof targetC === 'string') return targetC;
+      const timerSeconds = readTimer(p);
+      if (typeof timerSeconds === 'string') return timerSeconds;
+      return { kind: 'start', targetC, timerSeconds };
+    },
+  ],
   [COMMAND.stop, () => ({ kind: 'stop' })],
   [COMMAND.setUnit, (p) => (isUnit(p.unit) ? { kind: 'set-unit', unit: p.unit } : UNIT_REASON)],
-  [UNOFFICIAL_COMMAND.setTargetTemp, (p) => {
-    const targetC = readTargetC(p);
-    return typeof targetC === 'string' ? targetC : { kind: 'set-target', targetC };
-  }],
-  [UNOFFICIAL_COMMAND.setTimer, (p) => {
-    const timerSeconds = readTimer(p);
-    return typeof timerSeconds === 'string' ? timerSeconds : { kind: 'set-timer', timerSeconds };
-  }],
+  [
+    UNOFFICIAL_COMMAND.setTargetTemp,
+    (p) => {
+      const targetC = readTargetC(p);
+      return typeof targetC === 'string' ? targetC : { kind: 'set-target', targetC };
+    },
+  ],
+  [
+    UNOFFICIAL_COMMAND.setTimer,
+    (p) => {
+      const timerSeconds = readTimer(p);
+      return typeof timerSeconds === 'string' ? timerSeconds : { kind: 'set-timer', timerSeconds };
+    },
+  ],
 ]);
 
 const UNIT_REASON = 'unit must be "C" or "F"';

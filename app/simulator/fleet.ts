@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Frame } from '../anova/protocol';
-import { SimClock } from './clock';
+import { type SimClock } from './clock';
 import type { CookerAction } from './commands';
 import { SimCooker } from './cooker';
 import { assertNumberInRange, invalid, SimulatorError } from './errors';

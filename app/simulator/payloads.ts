@@ -4,7 +4,7 @@
  * exactly as the notes describe, including the quirks clients must cope with.
  */
 import { EVENT, type Frame } from '../anova/protocol';
-import { round, SimCooker } from './cooker';
+import { round, type SimCooker } from './cooker';
 import type { SimCookerType } from './types';
 
 /** Sent by the "unknown event" connect quirk: a name no client knows (§5 pitfall 6). */
@@ -152,7 +152,10 @@ function firmwareBlock(type: SimCookerType): Record<string, unknown> {
   const version = FIRMWARE_VERSION[type];
   switch (type) {
     case 'pro':
-      return { 'system-info-2640': { 'firmware-version': version }, 'system-info-3220': { 'firmware-version': version } };
+      return {
+        'system-info-2640': { 'firmware-version': version },
+        'system-info-3220': { 'firmware-version': version },
+      };
     case 'a5':
       return {
         'system-info': { class: 'a5', type: 'wifi' },

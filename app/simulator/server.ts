@@ -214,7 +214,9 @@ export class CloudServer {
     this.connections.set(conn.id, conn);
     ws.on('message', (data, isBinary) => this.onMessage(conn, data, isBinary));
     ws.on('ping', (data) => this.onPing(conn, data));
-    ws.on('error', (err) => this.logger.debug('simulator: socket error', { connectionId: conn.id, error: err.message }));
+    ws.on('error', (err) =>
+      this.logger.debug('simulator: socket error', { connectionId: conn.id, error: err.message }),
+    );
     ws.on('close', (code) => {
       clearTimeout(conn.ageTimer);
       this.connections.delete(conn.id);
@@ -336,7 +338,7 @@ export class CloudServer {
   private answer(conn: Connection, requestId: string | undefined, status: 'ok' | 'error'): void {
     const mode = this.faults.commandAnswer;
     if (mode.mode === 'silent') return;
-    const payload = status === 'ok' ? { status: 'ok' } : ((mode.mode === 'error' && mode.payload) || { status: 'error' });
+    const payload = status === 'ok' ? { status: 'ok' } : (mode.mode === 'error' && mode.payload) || { status: 'error' };
     this.later(this.faults.responseDelayMs, () => this.send(conn, responseFrame(requestId, payload)));
   }
 
@@ -349,7 +351,8 @@ export class CloudServer {
     for (const cooker of this.fleet.all()) {
       if (!cooker.plugged) continue;
       const last = this.lastPushAt.get(cooker.cookerId);
-      if (idleInterval !== null && cooker.mode() === 'idle' && last !== undefined && now - last < idleInterval) continue;
+      if (idleInterval !== null && cooker.mode() === 'idle' && last !== undefined && now - last < idleInterval)
+        continue;
       this.broadcastState(cooker);
     }
   }

@@ -30,30 +30,33 @@ function statusLog(client: AnovaClient): string[] {
 const clientTimers = trackAppTimers(/[\\/]app[\\/]anova[\\/][^\n]+\.ts:/);
 
 describe('reconnecting', () => {
-  test.each(['close', 'abort'] as const)('a dropped socket (%s) is replaced by itself and state is read again', async (how) => {
-    r = await rig();
-    const { client, sim, logs } = r;
-    const states = statusLog(client);
-    await online(client);
-    const timers = (await clientTimers.count());
-    expect(timers).toBeGreaterThan(0); // the ping timer at least: the count sees the client's timers
+  test.each(['close', 'abort'] as const)(
+    'a dropped socket (%s) is replaced by itself and state is read again',
+    async (how) => {
+      r = await rig();
+      const { client, sim, logs } = r;
+      const states = statusLog(client);
+      await online(client);
+      const timers = await clientTimers.count();
+      expect(timers).toBeGreaterThan(0); // the ping timer at least: the count sees the client's timers
 
-    sim.dropConnections(how);
-    await waitForEvent<CloudStatus>(client, 'status', (s) => s.state === 'reconnecting');
-    expect(client.selected()?.online).toBe(false);
-    await until(client, 'state', () => client.selected()?.online === true);
-    expect((await clientTimers.count())).toBeLessThanOrEqual(timers); // one ping timer at a time, nothing left behind
+      sim.dropConnections(how);
+      await waitForEvent<CloudStatus>(client, 'status', (s) => s.state === 'reconnecting');
+      expect(client.selected()?.online).toBe(false);
+      await until(client, 'state', () => client.selected()?.online === true);
+      expect(await clientTimers.count()).toBeLessThanOrEqual(timers); // one ping timer at a time, nothing left behind
 
-    expect(states).toEqual(['connected', 'reconnecting', 'connected']);
-    expect(sim.connectionCount()).toBe(1);
-    const reconnecting = logs.named('anova reconnecting');
-    expect(reconnecting).toHaveLength(1);
-    expect(reconnecting[0].meta).toMatchObject({
-      attempt: 1,
-      reason: how === 'close' ? 'closed with code 1001' : 'closed with code 1006',
-    });
-    expect(logs.named('anova disconnected')).toHaveLength(1);
-  });
+      expect(states).toEqual(['connected', 'reconnecting', 'connected']);
+      expect(sim.connectionCount()).toBe(1);
+      const reconnecting = logs.named('anova reconnecting');
+      expect(reconnecting).toHaveLength(1);
+      expect(reconnecting[0].meta).toMatchObject({
+        attempt: 1,
+        reason: how === 'close' ? 'closed with code 1001' : 'closed with code 1006',
+      });
+      expect(logs.named('anova disconnected')).toHaveLength(1);
+    },
+  );
 
   test('an outage: attempts and delays grow to the cap, then the client recovers and resets after a healthy period', async () => {
     r = await rig({}, { random: () => 1, backoff: { initialMs: 20, maxMs: 200, healthyAfterMs: 300 } });
@@ -221,19 +224,22 @@ describe('authentication', () => {
     expect(logs.named('anova disconnected')).toEqual([]);
   });
 
-  test.each(['http401', 'close1008'] as const)('a token revoked while connected (%s) ends in auth_failed', async (how) => {
-    r = await rig({}, { authRetryMs: 50 });
-    const { client, sim, logs } = r;
-    const states = statusLog(client);
-    await online(client);
+  test.each(['http401', 'close1008'] as const)(
+    'a token revoked while connected (%s) ends in auth_failed',
+    async (how) => {
+      r = await rig({}, { authRetryMs: 50 });
+      const { client, sim, logs } = r;
+      const states = statusLog(client);
+      await online(client);
 
-    sim.revokeToken(sim.token, how);
-    await waitForEvent<CloudStatus>(client, 'status', (s) => s.state === 'auth_failed');
-    // A 1008 on a socket that was streaming could be rate limiting: the next handshake decides.
-    expect(states).toEqual(['connected', 'reconnecting', 'auth_failed']);
-    expect(logs.named('anova disconnected')[0].meta).toMatchObject({ code: 1008 });
-    await rejectsWith(client.startCook({ targetTempC: 60, timerSeconds: 60 }), 'ANOVA_AUTH_FAILED');
-  });
+      sim.revokeToken(sim.token, how);
+      await waitForEvent<CloudStatus>(client, 'status', (s) => s.state === 'auth_failed');
+      // A 1008 on a socket that was streaming could be rate limiting: the next handshake decides.
+      expect(states).toEqual(['connected', 'reconnecting', 'auth_failed']);
+      expect(logs.named('anova disconnected')[0].meta).toMatchObject({ code: 1008 });
+      await rejectsWith(client.startCook({ targetTempC: 60, timerSeconds: 60 }), 'ANOVA_AUTH_FAILED');
+    },
+  );
 });
 
 describe('hostile input', () => {
@@ -283,7 +289,7 @@ describe('hostile input', () => {
 
 describe('close()', () => {
   test('rejects pending and queued commands, clears every timer, and never reconnects', async () => {
-    const before = (await clientTimers.count());
+    const before = await clientTimers.count();
     r = await rig();
     const { client, sim } = r;
     await online(client);
@@ -305,11 +311,11 @@ describe('close()', () => {
 
     await r.stop();
     r = undefined;
-    expect((await clientTimers.count())).toBeLessThanOrEqual(before);
+    expect(await clientTimers.count()).toBeLessThanOrEqual(before);
   });
 
   test('while waiting to reconnect: the pending retry is cancelled', async () => {
-    const before = (await clientTimers.count());
+    const before = await clientTimers.count();
     r = await rig();
     const { client, sim, logs } = r;
     await online(client);
@@ -321,7 +327,7 @@ describe('close()', () => {
     const attempts = logs.named('anova connecting').length;
     await r.stop();
     r = undefined;
-    expect((await clientTimers.count())).toBeLessThanOrEqual(before);
+    expect(await clientTimers.count()).toBeLessThanOrEqual(before);
     expect(logs.named('anova connecting')).toHaveLength(attempts);
     expect(client.cloudStatus().state).toBe('closed');
   });
@@ -347,9 +353,9 @@ describe('close()', () => {
   });
 
   test('a bad URL is refused at construction without quoting it', () => {
-    expect(() => new AnovaClient({ url: `http://x?token=${BAD_TOKEN}`, token: BAD_TOKEN, logger: new MemoryLogger() })).toThrow(
-      /ws:\/\/ or wss:\/\//,
-    );
+    expect(
+      () => new AnovaClient({ url: `http://x?token=${BAD_TOKEN}`, token: BAD_TOKEN, logger: new MemoryLogger() }),
+    ).toThrow(/ws:\/\/ or wss:\/\//);
     let thrown: unknown;
     try {
       new AnovaClient({ url: `not a url ${BAD_TOKEN}`, token: BAD_TOKEN, logger: new MemoryLogger() });

@@ -91,7 +91,15 @@ describe('CookerDirectory', () => {
 
   test('a list: invalid entries and repeated ids are skipped, order kept, a missing name filled in', () => {
     const dir = new CookerDirectory(undefined);
-    const update = dir.applyList([null, 7, { cookerId: '' }, { cookerId: 'x' }, a7, { ...a7, name: 'dup' }, { ...a4, name: '' }]);
+    const update = dir.applyList([
+      null,
+      7,
+      { cookerId: '' },
+      { cookerId: 'x' },
+      a7,
+      { ...a7, name: 'dup' },
+      { ...a4, name: '' },
+    ]);
 
     expect(update).toMatchObject({ changed: true, first: true });
     expect(dir.devices()).toEqual([a7, { ...a4, name: 'Anova cooker (a4)' }]);
@@ -108,7 +116,11 @@ describe('CookerDirectory', () => {
 
   test('an empty first list is still reported as the first', () => {
     const dir = new CookerDirectory(undefined);
-    expect(dir.applyList([])).toMatchObject({ changed: false, first: true, selection: { next: { problem: 'no_cookers' } } });
+    expect(dir.applyList([])).toMatchObject({
+      changed: false,
+      first: true,
+      selection: { next: { problem: 'no_cookers' } },
+    });
   });
 
   test('a state before the list introduces its cooker; the list then names it', () => {

@@ -41,7 +41,9 @@ describe.each([
     expect(preheating[0].currentTempC).toBeLessThan(60);
     const cooking = seen.filter((s) => s.mode === 'cooking');
     expect(cooking[0].timerTotalSeconds).toBe(120);
-    expect(cooking.every((s) => (s.timerRemainingSeconds ?? -1) >= 0 && (s.timerRemainingSeconds ?? 999) <= 120)).toBe(true);
+    expect(cooking.every((s) => (s.timerRemainingSeconds ?? -1) >= 0 && (s.timerRemainingSeconds ?? 999) <= 120)).toBe(
+      true,
+    );
     expect(done.timerRemainingSeconds).toBe(0);
     expect(done.currentTempC).toBeCloseTo(60, 0);
     expect(client.selected()?.online).toBe(true);

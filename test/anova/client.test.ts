@@ -2,17 +2,8 @@
  * AnovaClient against the simulator: discovery and selection, and commands (exact frames,
  * correlation, errors, timeouts, ordering).
  */
-import type { CloudStatus, DeviceInfo, DeviceState } from '../../app/cooking/cooker';
-import {
-  UUID,
-  commandsReceived,
-  online,
-  rejectsWith,
-  rig,
-  until,
-  waitForEvent,
-  type Rig,
-} from './client-harness';
+import type { CloudStatus, DeviceInfo } from '../../app/cooking/cooker';
+import { UUID, commandsReceived, online, rejectsWith, rig, until, waitForEvent, type Rig } from './client-harness';
 
 const A7 = { cookerId: 'k3J9xQ2mPz7LwB4nR8tY1a', type: 'a7' as const, name: 'Kitchen 3.0' };
 const A4 = { cookerId: 'Qm7wP2xK9LdR4tZ8bN1cVa', type: 'a4' as const, name: 'Old faithful' };

@@ -1,9 +1,4 @@
-import {
-  celsiusToFahrenheit,
-  fahrenheitToCelsius,
-  parseApcState,
-  projectTimer,
-} from '../../app/anova/state';
+import { celsiusToFahrenheit, fahrenheitToCelsius, parseApcState, projectTimer } from '../../app/anova/state';
 import type { CookerAlert, CookerMode, DeviceState, StateSchema } from '../../app/cooking/cooker';
 import type { ParseResult } from '../../app/anova/state';
 import * as F from '../fixtures/anova-states';
@@ -107,10 +102,19 @@ function violations({ state, unknownValues }: ParseResult): string[] {
   }
   check(state.mode !== 'idle' || total === null, 'idle has no timer');
   check(state.mode !== 'done' || total === null || remaining === 0, 'done has 0 remaining');
-  check(state.alerts.every((a) => ALERTS.includes(a)), 'alerts are CookerAlerts');
+  check(
+    state.alerts.every((a) => ALERTS.includes(a)),
+    'alerts are CookerAlerts',
+  );
   check(new Set(state.alerts).size === state.alerts.length, 'alerts are distinct');
-  check(state.processedCommandIds.every((id) => typeof id === 'string'), 'command ids are strings');
-  check(unknownValues.every((v) => typeof v === 'string' && v.length < 200), 'unknown values are short strings');
+  check(
+    state.processedCommandIds.every((id) => typeof id === 'string'),
+    'command ids are strings',
+  );
+  check(
+    unknownValues.every((v) => typeof v === 'string' && v.length < 200),
+    'unknown values are short strings',
+  );
   check(new Set(unknownValues).size === unknownValues.length, 'unknown values are distinct');
   return broken;
 }
@@ -188,7 +192,13 @@ const ROWS: Row[] = [
     name: 'A keeping warm = done',
     payload: F.A_KEEPING_WARM,
     schema: 'A',
-    fields: { reportsOnline: true, mode: 'done', currentTempC: 57.28, targetTempC: 57.22, ...timer(5400, 5400, 0, false) },
+    fields: {
+      reportsOnline: true,
+      mode: 'done',
+      currentTempC: 57.28,
+      targetTempC: 57.22,
+      ...timer(5400, 5400, 0, false),
+    },
   },
   {
     name: 'A alarm',
@@ -235,7 +245,12 @@ const ROWS: Row[] = [
       processedCommandIds: [REQUEST_IDS.start],
     },
   },
-  { name: 'B cooking (°C although the display unit is F)', payload: F.B_COOKING, schema: 'B', fields: B_COOKING_FIELDS },
+  {
+    name: 'B cooking (°C although the display unit is F)',
+    payload: F.B_COOKING,
+    schema: 'B',
+    fields: B_COOKING_FIELDS,
+  },
   {
     name: 'B cooking, no timer',
     payload: F.B_COOKING_NO_TIMER,
@@ -786,9 +801,12 @@ describe('parseApcState: schema B (a4/a5/pro)', () => {
     expect(parse(bWith('LOW WATER', jobState)).state).toMatchObject({ mode: 'unknown', ...fields });
   });
 
-  it.each(['STARTUP', 'OTA', 'PROVISIONING', 'IDLE'])('%s is idle with no timer (the device is not heating)', (jobMode) => {
-    expect(parse(bWith(jobMode, 'COOKING')).state).toMatchObject({ mode: 'idle', ...NO_TIMER });
-  });
+  it.each(['STARTUP', 'OTA', 'PROVISIONING', 'IDLE'])(
+    '%s is idle with no timer (the device is not heating)',
+    (jobMode) => {
+      expect(parse(bWith(jobMode, 'COOKING')).state).toMatchObject({ mode: 'idle', ...NO_TIMER });
+    },
+  );
 
   it('alerts come in API order, whichever field raised them', () => {
     const payload = bWith('HIGH TEMP', '', (s) => {
@@ -1020,7 +1038,13 @@ describe('parseApcState: schema choice', () => {
     ['a9 (Pro 3.0) by type', F.C_A9_COOKING, 'C', 'a9', []],
     ['honey-badger by type', F.B_HONEY_BADGER_COOKING, 'B', 'honey-badger', []],
     ['HONEY-BADGER case-insensitive', withType(F.B_COOKING, 'HONEY-BADGER'), 'B', 'HONEY-BADGER', []],
-    ['a9 as B only when the state has B keys', withType(F.B_COOKING, 'a9'), 'B', 'a9', ['type "a9" but state has schema B keys']],
+    [
+      'a9 as B only when the state has B keys',
+      withType(F.B_COOKING, 'a9'),
+      'B',
+      'a9',
+      ['type "a9" but state has schema B keys'],
+    ],
     [
       'honey-badger as C only when the state has C keys',
       withType(F.C_COOKING, 'honey-badger'),
@@ -1287,4 +1311,3 @@ function replaced(root: unknown, path: Path, replacement: unknown): unknown {
   copy[head] = replaced(copy[head], rest, replacement);
   return copy;
 }
-

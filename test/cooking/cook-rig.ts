@@ -4,7 +4,13 @@
  * Anova timer, and the service's side (an 'offline' state once the staleness limit passed, the
  * periodic advance() while nothing arrives). No sleeps: time is a number.
  */
-import { CookMonitor, type MonitorEvent, type MonitorPlan, type Observation, type ObservedMode } from '../../app/cooking/monitor';
+import {
+  CookMonitor,
+  type MonitorEvent,
+  type MonitorPlan,
+  type Observation,
+  type ObservedMode,
+} from '../../app/cooking/monitor';
 import { parseStartCookBody } from '../../app/cooking/request';
 
 export const T0 = Date.UTC(2026, 11, 1, 12, 0, 0);
@@ -15,7 +21,12 @@ export const HOUR = 60 * MINUTE;
 export const MONITOR_OPTIONS = { dropAlertSeconds: 300, maxGapMs: 2 * MINUTE };
 
 /** A monitor plan exactly as start-cook accepted it (throws if start-cook refuses). */
-export function acceptedPlan(body: { temperature_celsius: number; time_minutes: number; food_type?: string; thickness_mm?: number }): MonitorPlan {
+export function acceptedPlan(body: {
+  temperature_celsius: number;
+  time_minutes: number;
+  food_type?: string;
+  thickness_mm?: number;
+}): MonitorPlan {
   const request = parseStartCookBody(body, true);
   return {
     categories: request.categories,
@@ -53,7 +64,13 @@ export class CookRig {
   }
 
   private obs(): Observation {
-    return { at: this.now, mode: this.mode, waterC: this.waterC, targetC: this.plan.targetTempC, timerRemainingSeconds: this.timerSeconds };
+    return {
+      at: this.now,
+      mode: this.mode,
+      waterC: this.waterC,
+      targetC: this.plan.targetTempC,
+      timerRemainingSeconds: this.timerSeconds,
+    };
   }
 
   /** One step of the bath and the timer, `ms` long. */
@@ -111,7 +128,9 @@ export class CookRig {
       this.tick(step);
       if (!offlineSent && this.now - cutAt >= stalenessMs) {
         offlineSent = true;
-        this.record(this.monitor.observe({ ...this.obs(), mode: 'offline', waterC: null, timerRemainingSeconds: null }));
+        this.record(
+          this.monitor.observe({ ...this.obs(), mode: 'offline', waterC: null, timerRemainingSeconds: null }),
+        );
       } else {
         this.record(this.monitor.advance(this.now));
       }

@@ -1,4 +1,4 @@
-import { CookError, isCookError } from '../../app/cooking/errors';
+import { type CookError, isCookError } from '../../app/cooking/errors';
 import {
   evaluateFoodSafety,
   factoredModelMinutes,
@@ -10,7 +10,13 @@ import {
   type PasteurisationTable,
 } from '../../app/cooking/food-safety';
 import { parseStartCookBody } from '../../app/cooking/request';
-import { MEAT_PROFILE, modelMinutesToComeUp, POULTRY_PROFILE, profileFor, SAFETY_FACTOR } from '../../app/cooking/thermal';
+import {
+  MEAT_PROFILE,
+  modelMinutesToComeUp,
+  POULTRY_PROFILE,
+  profileFor,
+  SAFETY_FACTOR,
+} from '../../app/cooking/thermal';
 import { classifyFood } from '../../app/cooking/food-safety';
 
 function thrown(fn: () => unknown): CookError {
@@ -71,8 +77,12 @@ describe('FS-5 / FS-6 beyond the tables: factor × model (v1.1)', () => {
     expect(needed).toBe(factoredModelMinutes(POULTRY_PROFILE, 60, 50));
     expect(needed).toBeLessThanOrEqual(240);
     expect(needed).toBeLessThan(334);
-    expect(() => evaluateFoodSafety(cook({ foodType: 'turkey breast', thicknessMm: 50, timeMinutes: 240 }))).not.toThrow();
-    const error = thrown(() => evaluateFoodSafety(cook({ foodType: 'turkey breast', thicknessMm: 50, timeMinutes: needed - 1 })));
+    expect(() =>
+      evaluateFoodSafety(cook({ foodType: 'turkey breast', thicknessMm: 50, timeMinutes: 240 })),
+    ).not.toThrow();
+    const error = thrown(() =>
+      evaluateFoodSafety(cook({ foodType: 'turkey breast', thicknessMm: 50, timeMinutes: needed - 1 })),
+    );
     expect(error.details).toMatchObject({ rule: 'FS-5', required_minutes: needed });
   });
 
@@ -93,11 +103,12 @@ describe('FS-5 / FS-6 beyond the tables: factor × model (v1.1)', () => {
     expect(SAFETY_FACTOR).toBeGreaterThan(1);
   });
 
-  test('above the hottest column: that column\'s value at the same thickness, never less', () => {
+  test("above the hottest column: that column's value at the same thickness, never less", () => {
     for (const table of [POULTRY_TABLE, RED_MEAT_TABLE]) {
       const hottest = table.temperaturesC[table.temperaturesC.length - 1];
       for (const mm of [5, 20, 30, 45, 70, 100]) {
-        for (const t of [hottest + 0.1, hottest + 5, 95]) expect(requiredMinutes(table, t, mm)).toBe(requiredMinutes(table, hottest, mm));
+        for (const t of [hottest + 0.1, hottest + 5, 95])
+          expect(requiredMinutes(table, t, mm)).toBe(requiredMinutes(table, hottest, mm));
       }
     }
   });
@@ -127,7 +138,12 @@ describe('FS-5 / FS-6 beyond the tables: factor × model (v1.1)', () => {
 
 describe('FS-8: the centre must pass 54.4 °C within 6 hours', () => {
   test('a 100 mm chicken breast at 57 °C is refused, naming a hotter temperature and a thinner cut', () => {
-    const error = thrown(() => parseStartCookBody({ temperature_celsius: 57, time_minutes: 900, food_type: 'chicken breast', thickness_mm: 100 }, true));
+    const error = thrown(() =>
+      parseStartCookBody(
+        { temperature_celsius: 57, time_minutes: 900, food_type: 'chicken breast', thickness_mm: 100 },
+        true,
+      ),
+    );
     expect(error.code).toBe('FOOD_SAFETY_TIME_UNSAFE');
     expect(error.details).toMatchObject({ rule: 'FS-8', maximum_come_up_minutes: 360, thickness_mm: 100 });
     expect(error.publicMessage).toContain('rule FS-8');
@@ -140,13 +156,27 @@ describe('FS-8: the centre must pass 54.4 °C within 6 hours', () => {
       thinner_alternative: { thickness_mm: number; time_minutes: number };
     };
     // both ways out are accepted when taken
-    const hotter = { temperatureC: details.alternative.temperature_celsius, timeMinutes: details.alternative.time_minutes };
+    const hotter = {
+      temperatureC: details.alternative.temperature_celsius,
+      timeMinutes: details.alternative.time_minutes,
+    };
     expect(() => evaluateFoodSafety(cook({ ...hotter, thicknessMm: 100 }))).not.toThrow();
-    const thinner = { thicknessMm: details.thinner_alternative.thickness_mm, timeMinutes: details.thinner_alternative.time_minutes };
+    const thinner = {
+      thicknessMm: details.thinner_alternative.thickness_mm,
+      timeMinutes: details.thinner_alternative.time_minutes,
+    };
     expect(() => evaluateFoodSafety(cook({ temperatureC: 57, ...thinner }))).not.toThrow();
     // and they are the nearest: a degree cooler, or a millimetre thicker, would not come up in time
-    expect(thrown(() => evaluateFoodSafety(cook({ temperatureC: hotter.temperatureC - 1, timeMinutes: 5999, thicknessMm: 100 }))).details).toMatchObject({ rule: 'FS-8' });
-    expect(thrown(() => evaluateFoodSafety(cook({ temperatureC: 57, timeMinutes: 5999, thicknessMm: thinner.thicknessMm + 1 }))).details).toMatchObject({ rule: 'FS-8' });
+    expect(
+      thrown(() =>
+        evaluateFoodSafety(cook({ temperatureC: hotter.temperatureC - 1, timeMinutes: 5999, thicknessMm: 100 })),
+      ).details,
+    ).toMatchObject({ rule: 'FS-8' });
+    expect(
+      thrown(() =>
+        evaluateFoodSafety(cook({ temperatureC: 57, timeMinutes: 5999, thicknessMm: thinner.thicknessMm + 1 })),
+      ).details,
+    ).toMatchObject({ rule: 'FS-8' });
   });
 
   test('a 70 mm chicken breast at 57 °C is accepted with its (long) minimum time', () => {
@@ -164,15 +194,23 @@ describe('FS-8: the centre must pass 54.4 °C within 6 hours', () => {
     for (const foodType of ['beef roast', 'pork shoulder', null, 'mystery meat']) {
       expect(thrown(() => evaluateFoodSafety(cook({ ...at, foodType }))).details).toMatchObject({ rule: 'FS-8' });
     }
-    for (const foodType of ['salmon', 'eggs', 'carrots']) expect(() => evaluateFoodSafety(cook({ ...at, foodType }))).not.toThrow();
+    for (const foodType of ['salmon', 'eggs', 'carrots'])
+      expect(() => evaluateFoodSafety(cook({ ...at, foodType }))).not.toThrow();
   });
 
   test('does not apply below 55 °C, where FS-7 keeps the cook to 4 hours instead (§5 must-pass examples hold)', () => {
-    expect(() => evaluateFoodSafety(cook({ temperatureC: 54, foodType: 'ribeye steak', thicknessMm: 100, timeMinutes: 240 }))).not.toThrow();
+    expect(() =>
+      evaluateFoodSafety(cook({ temperatureC: 54, foodType: 'ribeye steak', thicknessMm: 100, timeMinutes: 240 })),
+    ).not.toThrow();
   });
 
   test('agrees with the model everywhere: refused exactly when the come-up takes longer than 6 hours', () => {
-    for (const [foodType, fromC] of [['chicken breast', 57], ['ground beef', 60], ['ribeye steak', 55], [null, 55]] as const) {
+    for (const [foodType, fromC] of [
+      ['chicken breast', 57],
+      ['ground beef', 60],
+      ['ribeye steak', 55],
+      [null, 55],
+    ] as const) {
       const profile = profileFor(classifyFood(foodType));
       for (let t = fromC; t <= fromC + 12; t += 1.5) {
         for (const mm of [40, 60, 70, 80, 90, 100]) {
@@ -207,14 +245,16 @@ describe('what the cook journal records', () => {
     expect(result.pasteurises).toBe(pasteurises);
   });
 
-  test('pasteurisationMinutes: the rules\' numbers, null where pasteurisation is impossible', () => {
+  test("pasteurisationMinutes: the rules' numbers, null where pasteurisation is impossible", () => {
     expect(pasteurisationMinutes(['poultry'], 60, 25)).toBe(90);
     expect(pasteurisationMinutes(['red_meat'], 56, 25)).toBe(135);
     expect(pasteurisationMinutes(['fish'], 56, 25)).toBe(factoredModelMinutes(profileFor(['fish']), 56, 25));
     expect(pasteurisationMinutes(['fish'], 54.9, 25)).toBeNull();
     expect(pasteurisationMinutes(['poultry'], 56, 25)).toBeNull();
     expect(pasteurisationMinutes(['unknown'], 56, 25)).toBeNull(); // it could be poultry
-    expect(pasteurisationMinutes(['unknown'], 60, 25)).toBeGreaterThanOrEqual(pasteurisationMinutes(['poultry'], 60, 25) as number);
+    expect(pasteurisationMinutes(['unknown'], 60, 25)).toBeGreaterThanOrEqual(
+      pasteurisationMinutes(['poultry'], 60, 25) as number,
+    );
     expect(pasteurisationMinutes(['plant_dairy'], 85, 25)).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { CookError, isCookError, type CookErrorCode } from '../../app/cooking/errors';
+import { type CookError, isCookError, type CookErrorCode } from '../../app/cooking/errors';
 import {
   BLOCKING_RULES,
   DEFAULT_THICKNESS_MM,
@@ -46,15 +46,53 @@ describe('docs/food-safety.md §5 must-pass examples', () => {
   const examples: Example[] = [
     { temperature: 65, minutes: 90, food: 'chicken breast', warnings: ['THICKNESS_ASSUMED'] },
     { temperature: 57, minutes: 180, food: 'chicken', warnings: ['THICKNESS_ASSUMED'] },
-    { temperature: 57, minutes: 120, food: 'chicken', code: 'FOOD_SAFETY_TIME_UNSAFE', messageHas: ['180 minutes', 'FS-5', '120 minutes'] },
-    { temperature: 56.9, minutes: 600, food: 'chicken', code: 'POULTRY_TEMP_UNSAFE', messageHas: ['57.0 °C', '56.9 °C', 'FS-3'] },
+    {
+      temperature: 57,
+      minutes: 120,
+      food: 'chicken',
+      code: 'FOOD_SAFETY_TIME_UNSAFE',
+      messageHas: ['180 minutes', 'FS-5', '120 minutes'],
+    },
+    {
+      temperature: 56.9,
+      minutes: 600,
+      food: 'chicken',
+      code: 'POULTRY_TEMP_UNSAFE',
+      messageHas: ['57.0 °C', '56.9 °C', 'FS-3'],
+    },
     { temperature: 63, minutes: 75, food: 'chicken breast', thickness: 25, warnings: [] },
-    { temperature: 60, minutes: 60, food: 'chicken', thickness: 25, code: 'FOOD_SAFETY_TIME_UNSAFE', messageHas: ['90 minutes', 'FS-5', '25 mm'] },
-    { temperature: 59, minutes: 600, food: 'ground beef', code: 'GROUND_MEAT_TEMP_UNSAFE', messageHas: ['60.0 °C', '59.0 °C', 'FS-4'] },
+    {
+      temperature: 60,
+      minutes: 60,
+      food: 'chicken',
+      thickness: 25,
+      code: 'FOOD_SAFETY_TIME_UNSAFE',
+      messageHas: ['90 minutes', 'FS-5', '25 mm'],
+    },
+    {
+      temperature: 59,
+      minutes: 600,
+      food: 'ground beef',
+      code: 'GROUND_MEAT_TEMP_UNSAFE',
+      messageHas: ['60.0 °C', '59.0 °C', 'FS-4'],
+    },
     { temperature: 60, minutes: 90, food: 'burger patty', thickness: 25, warnings: [] },
-    { temperature: 60, minutes: 45, food: 'ground beef', thickness: 25, code: 'FOOD_SAFETY_TIME_UNSAFE', messageHas: ['90 minutes', 'FS-6'] },
+    {
+      temperature: 60,
+      minutes: 45,
+      food: 'ground beef',
+      thickness: 25,
+      code: 'FOOD_SAFETY_TIME_UNSAFE',
+      messageHas: ['90 minutes', 'FS-6'],
+    },
     { temperature: 54, minutes: 120, food: 'ribeye steak', warnings: ['NOT_PASTEURISED'] },
-    { temperature: 52, minutes: 600, food: 'beef short rib', code: 'FOOD_SAFETY_TIME_UNSAFE', messageHas: ['240 minutes', '55.0 °C', 'FS-7'] },
+    {
+      temperature: 52,
+      minutes: 600,
+      food: 'beef short rib',
+      code: 'FOOD_SAFETY_TIME_UNSAFE',
+      messageHas: ['240 minutes', '55.0 °C', 'FS-7'],
+    },
     { temperature: 46, minutes: 45, food: 'salmon', warnings: ['FISH_NOT_PASTEURISED'] },
     { temperature: 43, minutes: 600, food: 'yogurt', warnings: [] },
     { temperature: 85, minutes: 45, food: 'carrots', warnings: [] },
@@ -186,22 +224,30 @@ describe('blocking rules', () => {
   });
 
   test('FS-1 and FS-2 hold even when the evaluator is called directly', () => {
-    expect(thrown(() => evaluateFoodSafety(input({ temperatureC: 39.9, foodType: 'carrots' }))).code).toBe('TEMPERATURE_TOO_LOW');
+    expect(thrown(() => evaluateFoodSafety(input({ temperatureC: 39.9, foodType: 'carrots' }))).code).toBe(
+      'TEMPERATURE_TOO_LOW',
+    );
     expect(thrown(() => evaluateFoodSafety(input({ temperatureC: 95.1 }))).code).toBe('TEMPERATURE_TOO_HIGH');
     expect(thrown(() => evaluateFoodSafety(input({ timeMinutes: 0 }))).code).toBe('TIME_TOO_SHORT');
     expect(thrown(() => evaluateFoodSafety(input({ timeMinutes: 6000 }))).code).toBe('TIME_TOO_LONG');
   });
 
   test('FS-3: poultry at 57.0 °C passes, 56.9 °C is blocked', () => {
-    expect(evaluateFoodSafety(input({ temperatureC: 57.0, timeMinutes: 180, foodType: 'duck' })).categories).toEqual(['poultry']);
-    expect(thrown(() => evaluateFoodSafety(input({ temperatureC: 56.9, timeMinutes: 5999, foodType: 'duck' }))).code).toBe(
-      'POULTRY_TEMP_UNSAFE',
-    );
+    expect(evaluateFoodSafety(input({ temperatureC: 57.0, timeMinutes: 180, foodType: 'duck' })).categories).toEqual([
+      'poultry',
+    ]);
+    expect(
+      thrown(() => evaluateFoodSafety(input({ temperatureC: 56.9, timeMinutes: 5999, foodType: 'duck' }))).code,
+    ).toBe('POULTRY_TEMP_UNSAFE');
   });
 
   test('FS-4: ground meat at 60.0 °C passes, 59.9 °C is blocked', () => {
-    expect(() => evaluateFoodSafety(input({ temperatureC: 60.0, timeMinutes: 90, foodType: 'minced pork' }))).not.toThrow();
-    const error = thrown(() => evaluateFoodSafety(input({ temperatureC: 59.9, timeMinutes: 5999, foodType: 'minced pork' })));
+    expect(() =>
+      evaluateFoodSafety(input({ temperatureC: 60.0, timeMinutes: 90, foodType: 'minced pork' })),
+    ).not.toThrow();
+    const error = thrown(() =>
+      evaluateFoodSafety(input({ temperatureC: 59.9, timeMinutes: 5999, foodType: 'minced pork' })),
+    );
     expect(error.code).toBe('GROUND_MEAT_TEMP_UNSAFE');
     expect(error.publicMessage).toBe(
       'Minced pork must be cooked at 60.0 °C or hotter because grinding spreads surface bacteria all through the meat; ' +
@@ -216,11 +262,17 @@ describe('blocking rules', () => {
   });
 
   test('FS-7: below 55 °C at most 240 minutes; 55.0 °C is not limited', () => {
-    expect(() => evaluateFoodSafety(input({ temperatureC: 54.9, timeMinutes: 240, foodType: 'pork loin' }))).not.toThrow();
-    const error = thrown(() => evaluateFoodSafety(input({ temperatureC: 54.9, timeMinutes: 241, foodType: 'pork loin' })));
+    expect(() =>
+      evaluateFoodSafety(input({ temperatureC: 54.9, timeMinutes: 240, foodType: 'pork loin' })),
+    ).not.toThrow();
+    const error = thrown(() =>
+      evaluateFoodSafety(input({ temperatureC: 54.9, timeMinutes: 241, foodType: 'pork loin' })),
+    );
     expect(error.code).toBe('FOOD_SAFETY_TIME_UNSAFE');
     expect(error.details).toMatchObject({ rule: 'FS-7', maximum_minutes: 240 });
-    expect(() => evaluateFoodSafety(input({ temperatureC: 55.0, timeMinutes: 5999, foodType: 'pork loin' }))).not.toThrow();
+    expect(() =>
+      evaluateFoodSafety(input({ temperatureC: 55.0, timeMinutes: 5999, foodType: 'pork loin' })),
+    ).not.toThrow();
   });
 
   test.each(['salmon', 'eggs', 'ribeye', null, 'mystery'])('FS-7 applies to %s', (foodType) => {
@@ -235,13 +287,23 @@ describe('blocking rules', () => {
 
   test('FS-5 and FS-6 read the given thickness', () => {
     // chicken at 60 °C: 30 mm needs 120 minutes, 20 mm only 75
-    expect(thrown(() => evaluateFoodSafety(input({ temperatureC: 60, timeMinutes: 100, foodType: 'chicken', thicknessMm: 30 }))).code).toBe(
-      'FOOD_SAFETY_TIME_UNSAFE',
-    );
-    expect(() => evaluateFoodSafety(input({ temperatureC: 60, timeMinutes: 75, foodType: 'chicken', thicknessMm: 20 }))).not.toThrow();
+    expect(
+      thrown(() =>
+        evaluateFoodSafety(input({ temperatureC: 60, timeMinutes: 100, foodType: 'chicken', thicknessMm: 30 })),
+      ).code,
+    ).toBe('FOOD_SAFETY_TIME_UNSAFE');
+    expect(() =>
+      evaluateFoodSafety(input({ temperatureC: 60, timeMinutes: 75, foodType: 'chicken', thicknessMm: 20 })),
+    ).not.toThrow();
     // ground beef at 60 °C, 50 mm: 150 minutes
-    expect(() => evaluateFoodSafety(input({ temperatureC: 60, timeMinutes: 150, foodType: 'ground beef', thicknessMm: 50 }))).not.toThrow();
-    expect(thrown(() => evaluateFoodSafety(input({ temperatureC: 60, timeMinutes: 149, foodType: 'ground beef', thicknessMm: 50 }))).details).toMatchObject({
+    expect(() =>
+      evaluateFoodSafety(input({ temperatureC: 60, timeMinutes: 150, foodType: 'ground beef', thicknessMm: 50 })),
+    ).not.toThrow();
+    expect(
+      thrown(() =>
+        evaluateFoodSafety(input({ temperatureC: 60, timeMinutes: 149, foodType: 'ground beef', thicknessMm: 50 })),
+      ).details,
+    ).toMatchObject({
       rule: 'FS-6',
       required_minutes: 150,
       thickness_mm: 50,
@@ -250,7 +312,9 @@ describe('blocking rules', () => {
   });
 
   test('the time message names the rule, the numbers and a hotter alternative that fits the time asked for', () => {
-    const error = thrown(() => evaluateFoodSafety(input({ temperatureC: 60, timeMinutes: 60, foodType: 'chicken', thicknessMm: 25 })));
+    const error = thrown(() =>
+      evaluateFoodSafety(input({ temperatureC: 60, timeMinutes: 60, foodType: 'chicken', thicknessMm: 25 })),
+    );
     expect(error.publicMessage).toBe(
       'Chicken at 60.0 °C needs at least 90 minutes at a thickness of 25 mm to be pasteurised (rule FS-5); 60 minutes is not ' +
         'enough. Cook it for 90 minutes or more, or use 64.0 °C for at least 60 minutes.',
@@ -279,14 +343,26 @@ describe('blocking rules', () => {
 
   test('a food in two categories gets advice that satisfies both rules', () => {
     // ground turkey at 65 °C: poultry table 55 minutes, red-meat table 57.5 → 58 minutes
-    const tooShort = thrown(() => evaluateFoodSafety(input({ temperatureC: 65, timeMinutes: 50, foodType: 'ground turkey' })));
-    expect(tooShort.details).toMatchObject({ rule: 'FS-5', required_minutes: 58, alternative: { temperature_celsius: 66, time_minutes: 55 } });
+    const tooShort = thrown(() =>
+      evaluateFoodSafety(input({ temperatureC: 65, timeMinutes: 50, foodType: 'ground turkey' })),
+    );
+    expect(tooShort.details).toMatchObject({
+      rule: 'FS-5',
+      required_minutes: 58,
+      alternative: { temperature_celsius: 66, time_minutes: 55 },
+    });
     expect(tooShort.publicMessage).toContain('(rules FS-5 and FS-6)');
-    expect(() => evaluateFoodSafety(input({ temperatureC: 65, timeMinutes: 58, foodType: 'ground turkey' }))).not.toThrow();
-    expect(() => evaluateFoodSafety(input({ temperatureC: 66, timeMinutes: 55, foodType: 'ground turkey' }))).not.toThrow();
+    expect(() =>
+      evaluateFoodSafety(input({ temperatureC: 65, timeMinutes: 58, foodType: 'ground turkey' })),
+    ).not.toThrow();
+    expect(() =>
+      evaluateFoodSafety(input({ temperatureC: 66, timeMinutes: 55, foodType: 'ground turkey' })),
+    ).not.toThrow();
 
     // too cool for poultry (FS-3 comes first), and the advice is the ground-meat minimum
-    const tooCool = thrown(() => evaluateFoodSafety(input({ temperatureC: 56, timeMinutes: 600, foodType: 'ground turkey' })));
+    const tooCool = thrown(() =>
+      evaluateFoodSafety(input({ temperatureC: 56, timeMinutes: 600, foodType: 'ground turkey' })),
+    );
     expect(tooCool.code).toBe('POULTRY_TEMP_UNSAFE');
     expect(tooCool.publicMessage).toContain('Use 60.0 °C or hotter: at 60.0 °C it needs at least 90 minutes');
   });
@@ -298,7 +374,7 @@ describe('blocking rules', () => {
         for (const thicknessMm of [5, 17, 25, 42, 100]) {
           for (const timeMinutes of [1, 30, 60, 100]) {
             const request = { temperatureC: tenths / 10, timeMinutes, foodType, thicknessMm };
-            let details: Record<string, unknown> = {};
+            let details: Record<string, unknown>;
             try {
               evaluateFoodSafety(request);
               continue;
@@ -306,9 +382,12 @@ describe('blocking rules', () => {
               if (!isCookError(err)) throw err;
               details = err.details ?? {};
             }
-            const alternative = details.alternative as { temperature_celsius: number; time_minutes: number } | undefined;
+            const alternative = details.alternative as
+              { temperature_celsius: number; time_minutes: number } | undefined;
             const retries = [
-              ...(typeof details.required_minutes === 'number' ? [{ ...request, timeMinutes: details.required_minutes }] : []),
+              ...(typeof details.required_minutes === 'number'
+                ? [{ ...request, timeMinutes: details.required_minutes }]
+                : []),
               ...(alternative
                 ? [{ ...request, temperatureC: alternative.temperature_celsius, timeMinutes: alternative.time_minutes }]
                 : []),
@@ -325,7 +404,8 @@ describe('blocking rules', () => {
 });
 
 describe('warnings', () => {
-  const codes = (overrides: Partial<FoodSafetyInput>) => evaluateFoodSafety(input(overrides)).warnings.map((w) => w.code);
+  const codes = (overrides: Partial<FoodSafetyInput>) =>
+    evaluateFoodSafety(input(overrides)).warnings.map((w) => w.code);
 
   test('are listed in WARNING_RULES order FW-1..FW-4', () => {
     expect(WARNING_RULES.map((r) => [r.id, r.code])).toEqual([

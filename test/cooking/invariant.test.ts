@@ -9,7 +9,17 @@ import { acceptedPlan, CookRig, MINUTE, SECOND } from './cook-rig';
  * nothing went wrong, temperature_drop or cook_interrupted.
  */
 describe('an accepted cook run as planned is never flagged', () => {
-  const foods = ['chicken breast', 'ground beef', 'ground turkey', 'ribeye steak', 'pork shoulder', 'salmon', 'eggs', 'carrots', null];
+  const foods = [
+    'chicken breast',
+    'ground beef',
+    'ground turkey',
+    'ribeye steak',
+    'pork shoulder',
+    'salmon',
+    'eggs',
+    'carrots',
+    null,
+  ];
   const temperatures = [45, 50, 54, 54.9, 55, 56, 57, 58, 60, 63, 66, 70, 80];
   const thicknesses = [5, 25, 40, 60, 75, 90, 98, 100];
 
@@ -32,7 +42,7 @@ describe('an accepted cook run as planned is never flagged', () => {
     }
   }
 
-  test('the grid is wide: every kind of food, both sides of 55 °C, thin to FS-8\'s limit', () => {
+  test("the grid is wide: every kind of food, both sides of 55 °C, thin to FS-8's limit", () => {
     expect(cases.length).toBeGreaterThan(400);
     expect(cases.some((c) => c.t < 55 && c.minutes === 240)).toBe(true);
     expect(cases.some((c) => c.food === 'chicken breast' && c.t === 57 && c.mm === 98)).toBe(true); // 5 h 59 min to come up
@@ -51,20 +61,38 @@ describe('an accepted cook run as planned is never flagged', () => {
         }),
       );
       rig.runAsPlanned(30 * SECOND);
-      if (rig.raisedAlerts().length > 0) flagged.push(`${c.food} ${c.t} °C ${c.mm} mm ${c.minutes} min: ${rig.raisedAlerts().join(', ')}`);
+      if (rig.raisedAlerts().length > 0)
+        flagged.push(`${c.food} ${c.t} °C ${c.mm} mm ${c.minutes} min: ${rig.raisedAlerts().join(', ')}`);
     }
     expect(flagged).toEqual([]);
   });
 
   test('and with live pushes every 2 s, for the cooks nearest the limits', () => {
     const edge: Case[] = [
-      { food: 'chicken breast', t: 57, mm: 98, minutes: planCook({ temperatureC: 57, foodType: 'chicken breast', thicknessMm: 98 }).min_time_minutes as number },
+      {
+        food: 'chicken breast',
+        t: 57,
+        mm: 98,
+        minutes: planCook({ temperatureC: 57, foodType: 'chicken breast', thicknessMm: 98 }).min_time_minutes as number,
+      },
       { food: 'salmon', t: 54.9, mm: 25, minutes: 240 },
       { food: null, t: 55, mm: 70, minutes: 600 }, // 5 h 44 min to come up
-      { food: 'ground turkey', t: 60, mm: 100, minutes: planCook({ temperatureC: 60, foodType: 'ground turkey', thicknessMm: 100 }).min_time_minutes as number },
+      {
+        food: 'ground turkey',
+        t: 60,
+        mm: 100,
+        minutes: planCook({ temperatureC: 60, foodType: 'ground turkey', thicknessMm: 100 }).min_time_minutes as number,
+      },
     ];
     for (const c of edge) {
-      const rig = new CookRig(acceptedPlan({ temperature_celsius: c.t, time_minutes: c.minutes, ...(c.food !== null && { food_type: c.food }), thickness_mm: c.mm }));
+      const rig = new CookRig(
+        acceptedPlan({
+          temperature_celsius: c.t,
+          time_minutes: c.minutes,
+          ...(c.food !== null && { food_type: c.food }),
+          thickness_mm: c.mm,
+        }),
+      );
       rig.runAsPlanned(2 * SECOND);
       expect([c, rig.raisedAlerts()]).toEqual([c, []]);
       expect(rig.now - (rig.foodInAt as number)).toBe(c.minutes * MINUTE);

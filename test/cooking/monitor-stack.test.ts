@@ -39,9 +39,19 @@ async function cookUntilAtTemperature(body: Record<string, unknown>): Promise<st
 }
 
 test('chicken: power cut → cook_interrupted at once, food_safety_at_risk at 1 h 30, discard_food at 2 h, everywhere', async () => {
-  const cookId = await cookUntilAtTemperature({ temperature_celsius: 65, time_minutes: 240, food_type: 'chicken breast', thickness_mm: 25 });
+  const cookId = await cookUntilAtTemperature({
+    temperature_celsius: 65,
+    time_minutes: 240,
+    food_type: 'chicken breast',
+    thickness_mm: 25,
+  });
   const status = (await stack.api({ path: '/status' })).body;
-  expect(status.food_safety).toMatchObject({ category: 'poultry', pasteurises: true, pasteurised: false, message: expect.any(String) });
+  expect(status.food_safety).toMatchObject({
+    category: 'poultry',
+    pasteurises: true,
+    pasteurised: false,
+    message: expect.any(String),
+  });
 
   stack.sim.powerCut();
   await whenNotified('cook_interrupted'); // as soon as the cooker is offline beyond the staleness limit
@@ -52,11 +62,21 @@ test('chicken: power cut → cook_interrupted at once, food_safety_at_risk at 1 
   expect(notified()).not.toContain('discard_food');
   offset += 0.5 * HOUR;
   await whenNotified('discard_food');
-  const discard = receiver.requests.map((r) => JSON.parse(r.body.toString('utf8'))).find((b) => b.event === 'discard_food');
-  expect(discard).toMatchObject({ cook_id: cookId, title: expect.any(String), message: expect.stringMatching(/throw/i) });
+  const discard = receiver.requests
+    .map((r) => JSON.parse(r.body.toString('utf8')))
+    .find((b) => b.event === 'discard_food');
+  expect(discard).toMatchObject({
+    cook_id: cookId,
+    title: expect.any(String),
+    message: expect.stringMatching(/throw/i),
+  });
 
   stack.sim.restorePower(); // the cooker comes back idle: the cook ended, the food still needs throwing away
-  await until(stack.server.service, 'cookEvent', () => stack.server.journal.getCook(cookId)?.endReason === 'interrupted');
+  await until(
+    stack.server.service,
+    'cookEvent',
+    () => stack.server.journal.getCook(cookId)?.endReason === 'interrupted',
+  );
   const after = (await stack.api({ path: '/status' })).body;
   expect(after).toMatchObject({ state: 'idle', is_running: false, cook_id: cookId });
   expect(after.alerts).toEqual(expect.arrayContaining(['cook_interrupted', 'discard_food']));
@@ -64,8 +84,12 @@ test('chicken: power cut → cook_interrupted at once, food_safety_at_risk at 1 
 
   const history = (await stack.api({ path: `/cooks/${cookId}` })).body;
   expect(history.end_reason).toBe('interrupted');
-  expect(history.alerts_seen).toEqual(expect.arrayContaining(['cook_interrupted', 'food_safety_at_risk', 'discard_food']));
-  const raised = history.events.filter((e: { type: string }) => e.type === 'alert_raised').map((e: { detail: { alert: string } }) => e.detail.alert);
+  expect(history.alerts_seen).toEqual(
+    expect.arrayContaining(['cook_interrupted', 'food_safety_at_risk', 'discard_food']),
+  );
+  const raised = history.events
+    .filter((e: { type: string }) => e.type === 'alert_raised')
+    .map((e: { detail: { alert: string } }) => e.detail.alert);
   expect(raised).toEqual(expect.arrayContaining(['cook_interrupted', 'food_safety_at_risk', 'discard_food']));
 
   // A stop acknowledges it: the alerts go, and nothing lingers.
@@ -79,7 +103,11 @@ test('carrots: the same power cut is cook_interrupted only', async () => {
   await whenNotified('cook_interrupted');
   offset += 3 * HOUR;
   stack.sim.restorePower();
-  await until(stack.server.service, 'cookEvent', () => stack.server.journal.getCook(cookId)?.endReason === 'interrupted');
+  await until(
+    stack.server.service,
+    'cookEvent',
+    () => stack.server.journal.getCook(cookId)?.endReason === 'interrupted',
+  );
   expect(notified()).not.toContain('food_safety_at_risk');
   expect(notified()).not.toContain('discard_food');
   expect((await stack.api({ path: '/status' })).body.alerts).toEqual(['cook_interrupted']);

@@ -9,10 +9,12 @@ const FOOD_SAFETY_ALERTS = ['food_safety_at_risk', 'discard_food'];
 describe('pasteurisation, live', () => {
   const chicken40 = () => {
     const minutes = requiredMinutes(POULTRY_TABLE, 60, 40);
-    return new CookRig(acceptedPlan({ temperature_celsius: 60, time_minutes: minutes, food_type: 'chicken breast', thickness_mm: 40 }));
+    return new CookRig(
+      acceptedPlan({ temperature_celsius: 60, time_minutes: minutes, food_type: 'chicken breast', thickness_mm: 40 }),
+    );
   };
 
-  test('cold start, 40 mm chicken breast at 60 °C: pasteurised no earlier than the model\'s time and the table\'s floor', () => {
+  test("cold start, 40 mm chicken breast at 60 °C: pasteurised no earlier than the model's time and the table's floor", () => {
     const rig = chicken40().runAsPlanned();
     const foodIn = rig.foodInAt as number;
     const modelMs = (modelMinutesToPasteurise(POULTRY_PROFILE, 60, 40) as number) * MINUTE;
@@ -25,7 +27,9 @@ describe('pasteurisation, live', () => {
     const view = rig.monitor.view(rig.now);
     expect(view).toMatchObject({ category: 'poultry', pasteurises: true, pasteurised: true, target_log_reduction: 7 });
     expect(view.pasteurised_at).toBe(new Date(events[0].at).toISOString());
-    expect(view.message).toMatch(/^Pasteurised at \d\d:\d\d UTC \(a 7\.0-log reduction of Salmonella at the centre\)\.$/);
+    expect(view.message).toMatch(
+      /^Pasteurised at \d\d:\d\d UTC \(a 7\.0-log reduction of Salmonella at the centre\)\.$/,
+    );
     expect(rig.raisedAlerts()).toEqual([]);
   });
 
@@ -38,14 +42,18 @@ describe('pasteurisation, live', () => {
     }
     const before = dipped.monitor.view(dipped.now).estimated_pasteurised_at as string;
     expect(before).toBe(steady.monitor.view(steady.now).estimated_pasteurised_at);
-    expect(dipped.monitor.view(dipped.now).message).toMatch(/^Not pasteurised yet; at the current water temperature it will be by \d\d:\d\d UTC\.$/);
+    expect(dipped.monitor.view(dipped.now).message).toMatch(
+      /^Not pasteurised yet; at the current water temperature it will be by \d\d:\d\d UTC\.$/,
+    );
 
     dipped.offsetC = -5;
     dipped.run(30 * MINUTE);
     steady.run(30 * MINUTE);
     const after = dipped.monitor.view(dipped.now).estimated_pasteurised_at as string;
     expect(Date.parse(after)).toBeGreaterThan(Date.parse(before));
-    expect(Date.parse(after)).toBeGreaterThan(Date.parse(steady.monitor.view(steady.now).estimated_pasteurised_at as string));
+    expect(Date.parse(after)).toBeGreaterThan(
+      Date.parse(steady.monitor.view(steady.now).estimated_pasteurised_at as string),
+    );
     expect(dipped.after('temperature_drop', dipped.now - 30 * MINUTE)).toBeGreaterThan(5 * MINUTE); // after the 300 s delay
     expect(dipped.after('temperature_drop', dipped.now - 30 * MINUTE)).toBeLessThanOrEqual(5 * MINUTE + 4 * SECOND);
 
@@ -60,17 +68,32 @@ describe('pasteurisation, live', () => {
     const rig = chicken40().run(2 * SECOND);
     const view = rig.monitor.view(rig.now);
     expect(Object.keys(view)).toEqual([
-      'category', 'pasteurises', 'pasteurised', 'log_reduction', 'target_log_reduction', 'core_temp_celsius', 'pasteurised_at',
-      'estimated_pasteurised_at', 'danger_zone_minutes', 'message',
+      'category',
+      'pasteurises',
+      'pasteurised',
+      'log_reduction',
+      'target_log_reduction',
+      'core_temp_celsius',
+      'pasteurised_at',
+      'estimated_pasteurised_at',
+      'danger_zone_minutes',
+      'message',
     ]);
-    expect(view).toMatchObject({ core_temp_celsius: null, danger_zone_minutes: 0, pasteurised: false, estimated_pasteurised_at: null });
+    expect(view).toMatchObject({
+      core_temp_celsius: null,
+      danger_zone_minutes: 0,
+      pasteurised: false,
+      estimated_pasteurised_at: null,
+    });
     expect(view.message).toMatch(/^Waiting for the water to reach 60\.0 °C/);
   });
 });
 
 describe('power cut of the cooker (3 h, 20 °C room)', () => {
   test('chicken: cook_interrupted at once, food_safety_at_risk after 1 h 30 min, discard_food after 2 h', () => {
-    const rig = new CookRig(acceptedPlan({ temperature_celsius: 63, time_minutes: 180, food_type: 'chicken breast', thickness_mm: 25 }));
+    const rig = new CookRig(
+      acceptedPlan({ temperature_celsius: 63, time_minutes: 180, food_type: 'chicken breast', thickness_mm: 25 }),
+    );
     while (rig.foodInAt === null) rig.run(2 * SECOND);
     rig.run(40 * MINUTE);
     const cut = rig.now;
@@ -81,7 +104,9 @@ describe('power cut of the cooker (3 h, 20 °C room)', () => {
     expect(rig.after('food_safety_at_risk', offlineSeen)).toBeLessThanOrEqual(91 * MINUTE);
     expect(rig.after('discard_food', offlineSeen)).toBeGreaterThan(120 * MINUTE);
     expect(rig.after('discard_food', offlineSeen)).toBeLessThanOrEqual(121 * MINUTE);
-    expect(String(rig.raised('discard_food')?.detail.message)).toMatch(/^Throw chicken breast away: it has been without proper heat for more than 2 hours/);
+    expect(String(rig.raised('discard_food')?.detail.message)).toMatch(
+      /^Throw chicken breast away: it has been without proper heat for more than 2 hours/,
+    );
     expect(String(rig.raised('food_safety_at_risk')?.detail.message)).toContain('2-hour limit');
     expect(String(rig.raised('cook_interrupted')?.detail.message)).toContain('went offline');
 
@@ -107,7 +132,14 @@ describe('power cut of the cooker (3 h, 20 °C room)', () => {
 describe('thick cuts coming up slowly', () => {
   test('a 70 mm chicken breast at 57 °C, planned and run as planned, is never flagged though its core spends hours below 54.4 °C', () => {
     const plan = planCook({ temperatureC: 57, foodType: 'chicken breast', thicknessMm: 70 });
-    const rig = new CookRig(acceptedPlan({ temperature_celsius: 57, time_minutes: plan.min_time_minutes as number, food_type: 'chicken breast', thickness_mm: 70 }));
+    const rig = new CookRig(
+      acceptedPlan({
+        temperature_celsius: 57,
+        time_minutes: plan.min_time_minutes as number,
+        food_type: 'chicken breast',
+        thickness_mm: 70,
+      }),
+    );
     while (rig.foodInAt === null) rig.run(2 * SECOND);
     rig.run(2 * HOUR);
     expect(rig.monitor.view(rig.now).core_temp_celsius as number).toBeLessThan(54.4);
@@ -121,7 +153,9 @@ describe('thick cuts coming up slowly', () => {
   test('a 95 mm breast at 57 °C (accepted: 5 h 40 min to come up) with the water 0.9 °C low: at risk after 5 h 30 min', () => {
     // At 56.1 °C it would take about 6 h 20 min. 0.9 °C low is within the 1 °C tolerance, so no heat-lost
     // time and no temperature_drop: only the come-up projection catches it.
-    const rig = new CookRig(acceptedPlan({ temperature_celsius: 57, time_minutes: 700, food_type: 'chicken breast', thickness_mm: 95 }));
+    const rig = new CookRig(
+      acceptedPlan({ temperature_celsius: 57, time_minutes: 700, food_type: 'chicken breast', thickness_mm: 95 }),
+    );
     while (rig.foodInAt === null) rig.run(2 * SECOND);
     rig.offsetC = -0.9;
     rig.run(6 * HOUR + 5 * MINUTE, 10 * SECOND);
@@ -149,7 +183,9 @@ describe('the 4-hour rule below 55 °C', () => {
     expect(rig.after('discard_food')).toBeGreaterThan(240 * MINUTE);
     expect(rig.after('discard_food')).toBeLessThanOrEqual(243 * MINUTE);
     expect(rig.raised('discard_food')?.detail.budget).toBe('below_55');
-    expect(String(rig.raised('discard_food')?.detail.message)).toMatch(/^Throw salmon away: it has been in water below 55\.0 °C for more than 4 hours/);
+    expect(String(rig.raised('discard_food')?.detail.message)).toMatch(
+      /^Throw salmon away: it has been in water below 55\.0 °C for more than 4 hours/,
+    );
   });
 
   test('the same salmon stopped at 3 h is never flagged', () => {
@@ -157,7 +193,9 @@ describe('the 4-hour rule below 55 °C', () => {
     while (rig.foodInAt === null) rig.run(2 * SECOND);
     rig.run(3 * HOUR); // then stopped through the API: the service ends the monitor
     expect(rig.raisedAlerts()).toEqual([]);
-    expect(rig.monitor.view(rig.now).message).toMatch(/^Not pasteurised: below 55\.0 °C food is not\. Take it out and serve it by \d\d:\d\d UTC/);
+    expect(rig.monitor.view(rig.now).message).toMatch(
+      /^Not pasteurised: below 55\.0 °C food is not\. Take it out and serve it by \d\d:\d\d UTC/,
+    );
   });
 
   test('the same salmon run to its 240-minute timer is never flagged', () => {
@@ -167,7 +205,9 @@ describe('the 4-hour rule below 55 °C', () => {
   });
 
   test('but left holding after the timer ran out, it is flagged once the 4 hours are up', () => {
-    const rig = salmon().runAsPlanned().run(10 * MINUTE);
+    const rig = salmon()
+      .runAsPlanned()
+      .run(10 * MINUTE);
     expect(rig.after('discard_food')).toBeGreaterThan(240 * MINUTE);
     expect(rig.after('discard_food')).toBeLessThanOrEqual(243 * MINUTE);
   });
@@ -186,7 +226,8 @@ describe('nothing is flagged for ordinary cooks', () => {
 });
 
 describe('temperature_drop and cook_interrupted', () => {
-  const chicken = () => new CookRig(acceptedPlan({ temperature_celsius: 60, time_minutes: 120, food_type: 'chicken', thickness_mm: 25 }));
+  const chicken = () =>
+    new CookRig(acceptedPlan({ temperature_celsius: 60, time_minutes: 120, food_type: 'chicken', thickness_mm: 25 }));
 
   test('water 0.9 °C low is tolerated; 1.5 °C low for more than 300 s raises temperature_drop', () => {
     const rig = chicken();
@@ -200,7 +241,9 @@ describe('temperature_drop and cook_interrupted', () => {
     expect(rig.raised('temperature_drop')).toBeUndefined();
     rig.run(2 * MINUTE);
     expect(rig.after('temperature_drop', lowFrom)).toBeGreaterThan(300 * SECOND);
-    expect(String(rig.raised('temperature_drop')?.detail.message)).toMatch(/^The water is at 58\.5 °C, more than 1 °C below the set 60\.0 °C/);
+    expect(String(rig.raised('temperature_drop')?.detail.message)).toMatch(
+      /^The water is at 58\.5 °C, more than 1 °C below the set 60\.0 °C/,
+    );
   });
 
   test('stopped on the device before the timer ran out: cook_interrupted at once, and the heat-lost budget runs', () => {
@@ -219,7 +262,9 @@ describe('temperature_drop and cook_interrupted', () => {
   });
 
   test('switched off after the timer ran out: the cook is simply over', () => {
-    const rig = chicken().runAsPlanned().run(5 * MINUTE);
+    const rig = chicken()
+      .runAsPlanned()
+      .run(5 * MINUTE);
     rig.heating = false;
     rig.mode = 'idle';
     rig.run(4 * HOUR, 30 * SECOND);
@@ -251,12 +296,23 @@ describe('rebuilding after a server restart from the journal samples', () => {
     const end = rig.now + ms;
     while (rig.now < end) {
       rig.run(60 * SECOND, 2 * SECOND);
-      samples.push({ at: rig.now, mode: rig.mode, waterC: rig.waterC, targetC: rig.plan.targetTempC, timerRemainingSeconds: null });
+      samples.push({
+        at: rig.now,
+        mode: rig.mode,
+        waterC: rig.waterC,
+        targetC: rig.plan.targetTempC,
+        timerRemainingSeconds: null,
+      });
     }
     return samples;
   }
 
-  const plan = acceptedPlan({ temperature_celsius: 63, time_minutes: 180, food_type: 'chicken breast', thickness_mm: 30 });
+  const plan = acceptedPlan({
+    temperature_celsius: 63,
+    time_minutes: 180,
+    food_type: 'chicken breast',
+    thickness_mm: 30,
+  });
 
   test('replayed samples give the state the live monitor had, and the restart gap counts as unseen danger time', () => {
     const live = new CookRig(plan);
@@ -313,14 +369,18 @@ describe('rebuilding after a server restart from the journal samples', () => {
     const monitor = new CookMonitor(plan, MONITOR_OPTIONS);
     const at = T0 + HOUR;
     monitor.observe({ at, mode: 'cooking', waterC: 63, targetC: 63, timerRemainingSeconds: 3600 });
-    expect(monitor.observe({ at: at - MINUTE, mode: 'idle', waterC: 20, targetC: 63, timerRemainingSeconds: null })).toEqual([]);
+    expect(
+      monitor.observe({ at: at - MINUTE, mode: 'idle', waterC: 20, targetC: 63, timerRemainingSeconds: null }),
+    ).toEqual([]);
     expect(monitor.alerts()).toEqual([]);
   });
 });
 
 describe('journal events', () => {
   test('every alert raised or cleared and the pasteurised change is an event with a message a person can act on', () => {
-    const rig = new CookRig(acceptedPlan({ temperature_celsius: 63, time_minutes: 120, food_type: 'chicken breast', thickness_mm: 25 }));
+    const rig = new CookRig(
+      acceptedPlan({ temperature_celsius: 63, time_minutes: 120, food_type: 'chicken breast', thickness_mm: 25 }),
+    );
     while (rig.foodInAt === null) rig.run(2 * SECOND);
     rig.run(90 * MINUTE).powerCut(150 * MINUTE);
     const types = rig.events.map((e) => e.type);
@@ -340,8 +400,15 @@ describe('journal events', () => {
 
 describe('monitorPlanFor', () => {
   test('takes a CookRequest as is, and a journal record by classifying its food again', () => {
-    const fromRequest = acceptedPlan({ temperature_celsius: 63, time_minutes: 75, food_type: 'ground turkey', thickness_mm: 25 });
-    expect(monitorPlanFor({ temperatureC: 63, timeMinutes: 75, foodType: 'ground turkey', thicknessMm: 25 })).toEqual(fromRequest);
+    const fromRequest = acceptedPlan({
+      temperature_celsius: 63,
+      time_minutes: 75,
+      food_type: 'ground turkey',
+      thickness_mm: 25,
+    });
+    expect(monitorPlanFor({ temperatureC: 63, timeMinutes: 75, foodType: 'ground turkey', thicknessMm: 25 })).toEqual(
+      fromRequest,
+    );
     expect(fromRequest.categories).toEqual(['poultry', 'ground']);
   });
 });

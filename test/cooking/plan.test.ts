@@ -1,4 +1,4 @@
-import { CookError, isCookError, type CookErrorCode } from '../../app/cooking/errors';
+import { type CookError, isCookError, type CookErrorCode } from '../../app/cooking/errors';
 import { planCook } from '../../app/cooking/plan';
 import { parseCookPlanQuery, parseStartCookBody } from '../../app/cooking/request';
 
@@ -29,8 +29,16 @@ describe('GET /cook-plan body', () => {
   test('has exactly the keys of docs/api.md, and the api.md message style', () => {
     const body = plan({ temperature_celsius: '60', food_type: 'turkey breast', thickness_mm: '50' });
     expect(Object.keys(body)).toEqual([
-      'temperature_celsius', 'food_type', 'categories', 'thickness_mm', 'thickness_assumed', 'min_time_minutes',
-      'max_time_minutes', 'pasteurises', 'warnings', 'message',
+      'temperature_celsius',
+      'food_type',
+      'categories',
+      'thickness_mm',
+      'thickness_assumed',
+      'min_time_minutes',
+      'max_time_minutes',
+      'pasteurises',
+      'warnings',
+      'message',
     ]);
     expect(body).toMatchObject({
       temperature_celsius: 60,
@@ -97,8 +105,20 @@ describe('GET /cook-plan body', () => {
 
 describe('plan and start-cook agree (the same evaluator)', () => {
   const foods = [
-    'chicken breast', 'turkey', 'ground beef', 'ground turkey', 'burger patty', 'ribeye steak', 'pork shoulder', 'salmon',
-    'eggs', 'carrots', 'yogurt', 'steak and eggs', 'mystery', null,
+    'chicken breast',
+    'turkey',
+    'ground beef',
+    'ground turkey',
+    'burger patty',
+    'ribeye steak',
+    'pork shoulder',
+    'salmon',
+    'eggs',
+    'carrots',
+    'yogurt',
+    'steak and eggs',
+    'mystery',
+    null,
   ];
   const thicknesses = [null, 5, 17, 25, 31, 42, 50, 70, 85, 100];
 
@@ -165,27 +185,47 @@ describe('parseCookPlanQuery: every start-cook validation code, in its query for
     ['temperature rounds below 40', { temperature_celsius: '39.94' }, 'TEMPERATURE_TOO_LOW'],
     ['temperature too high', { temperature_celsius: '95.05' }, 'TEMPERATURE_TOO_HIGH'],
     ['food_type repeated', { temperature_celsius: '60', food_type: ['chicken', 'beef'] }, 'INVALID_FOOD_TYPE'],
-    ['food_type with a control character', { temperature_celsius: '60', food_type: 'chicken\nbreast' }, 'INVALID_FOOD_TYPE'],
+    [
+      'food_type with a control character',
+      { temperature_celsius: '60', food_type: 'chicken\nbreast' },
+      'INVALID_FOOD_TYPE',
+    ],
     ['food_type too long', { temperature_celsius: '60', food_type: 'x'.repeat(101) }, 'INVALID_FOOD_TYPE'],
     ['thickness not a number', { temperature_celsius: '60', thickness_mm: 'thick' }, 'INVALID_THICKNESS'],
     ['thickness empty', { temperature_celsius: '60', thickness_mm: '' }, 'INVALID_THICKNESS'],
     ['thickness too thin', { temperature_celsius: '60', thickness_mm: '4.9' }, 'INVALID_THICKNESS'],
     ['thickness too thick', { temperature_celsius: '60', thickness_mm: '100.1' }, 'INVALID_THICKNESS'],
-    ['a bad type beats a bad range: food before thickness range', { temperature_celsius: '30', food_type: ['x'] }, 'INVALID_FOOD_TYPE'],
-    ['types before ranges: thickness type before temperature range', { temperature_celsius: '30', thickness_mm: 'x' }, 'INVALID_THICKNESS'],
+    [
+      'a bad type beats a bad range: food before thickness range',
+      { temperature_celsius: '30', food_type: ['x'] },
+      'INVALID_FOOD_TYPE',
+    ],
+    [
+      'types before ranges: thickness type before temperature range',
+      { temperature_celsius: '30', thickness_mm: 'x' },
+      'INVALID_THICKNESS',
+    ],
   ] as const)('%s → %s (as start-cook says)', (_label, query, code) => {
     expect(codeOf(query)).toBe(code);
     expect(startCodeOf(query)).toBe(code);
   });
 
   test('accepts query strings and MCP numbers alike; time is not asked, unknown fields are ignored', () => {
-    expect(parseCookPlanQuery({ temperature_celsius: ' 60.04 ', food_type: '  turkey breast ', thickness_mm: '50' })).toEqual({
+    expect(
+      parseCookPlanQuery({ temperature_celsius: ' 60.04 ', food_type: '  turkey breast ', thickness_mm: '50' }),
+    ).toEqual({
       temperatureC: 60,
       foodType: 'turkey breast',
       thicknessMm: 50,
     });
-    expect(parseCookPlanQuery({ temperature_celsius: 60, thickness_mm: 50 })).toEqual({ temperatureC: 60, foodType: null, thicknessMm: 50 });
-    expect(parseCookPlanQuery({ temperature_celsius: '60', time_minutes: 'abc', colour: 'red', food_type: '' })).toEqual({
+    expect(parseCookPlanQuery({ temperature_celsius: 60, thickness_mm: 50 })).toEqual({
+      temperatureC: 60,
+      foodType: null,
+      thicknessMm: 50,
+    });
+    expect(
+      parseCookPlanQuery({ temperature_celsius: '60', time_minutes: 'abc', colour: 'red', food_type: '' }),
+    ).toEqual({
       temperatureC: 60,
       foodType: null,
       thicknessMm: null,

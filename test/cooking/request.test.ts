@@ -23,7 +23,9 @@ const codeOf = (value: unknown, hasBody = true): CookErrorCode => errorOf(value,
 
 describe('a valid body', () => {
   test('becomes a typed CookRequest with food-safety categories and warnings', () => {
-    expect(parseStartCookBody({ temperature_celsius: 65, time_minutes: 90, food_type: 'chicken breast' }, true)).toEqual({
+    expect(
+      parseStartCookBody({ temperature_celsius: 65, time_minutes: 90, food_type: 'chicken breast' }, true),
+    ).toEqual({
       temperatureC: 65,
       timeMinutes: 90,
       foodType: 'chicken breast',
@@ -38,12 +40,17 @@ describe('a valid body', () => {
   });
 
   test('with a thickness nothing is assumed', () => {
-    const request = parseStartCookBody({ temperature_celsius: 63, time_minutes: 75, food_type: 'chicken', thickness_mm: 25 }, true);
+    const request = parseStartCookBody(
+      { temperature_celsius: 63, time_minutes: 75, food_type: 'chicken', thickness_mm: 25 },
+      true,
+    );
     expect(request).toMatchObject({ thicknessMm: 25, thicknessAssumed: false, warnings: [] });
   });
 
   test('unknown fields are ignored', () => {
-    expect(parseStartCookBody(body({ colour: 'red', nested: { a: 1 }, temperature_fahrenheit: 'x' }), true).temperatureC).toBe(85);
+    expect(
+      parseStartCookBody(body({ colour: 'red', nested: { a: 1 }, temperature_fahrenheit: 'x' }), true).temperatureC,
+    ).toBe(85);
   });
 });
 
@@ -116,9 +123,12 @@ describe('types', () => {
     expect(codeOf(body({ time_minutes: value }))).toBe('INVALID_TIME');
   });
 
-  test.each(NOT_NUMBERS.filter(([, value]) => value !== null))('thickness_mm = %s → INVALID_THICKNESS', (_label, value) => {
-    expect(codeOf(body({ thickness_mm: value }))).toBe('INVALID_THICKNESS');
-  });
+  test.each(NOT_NUMBERS.filter(([, value]) => value !== null))(
+    'thickness_mm = %s → INVALID_THICKNESS',
+    (_label, value) => {
+      expect(codeOf(body({ thickness_mm: value }))).toBe('INVALID_THICKNESS');
+    },
+  );
 
   test.each([
     ['a number', 42],
@@ -332,10 +342,26 @@ describe('order of checks: the first failure wins', () => {
     ['presence before types', { temperature_celsius: 'hot' }, 'MISSING_TIME'],
     ['temperature type before time type', { temperature_celsius: 'hot', time_minutes: 'long' }, 'INVALID_TEMPERATURE'],
     ['types before ranges (time)', { temperature_celsius: 10, time_minutes: 'long' }, 'INVALID_TIME'],
-    ['types before ranges (food_type)', { temperature_celsius: 10, time_minutes: 0, food_type: 7 }, 'INVALID_FOOD_TYPE'],
-    ['types before ranges (thickness)', { temperature_celsius: 10, time_minutes: 0, thickness_mm: 'x' }, 'INVALID_THICKNESS'],
-    ['temperature range before time range', { temperature_celsius: 10, time_minutes: 0, thickness_mm: 1 }, 'TEMPERATURE_TOO_LOW'],
-    ['time range before thickness range', { temperature_celsius: 65, time_minutes: 0, thickness_mm: 1 }, 'TIME_TOO_SHORT'],
+    [
+      'types before ranges (food_type)',
+      { temperature_celsius: 10, time_minutes: 0, food_type: 7 },
+      'INVALID_FOOD_TYPE',
+    ],
+    [
+      'types before ranges (thickness)',
+      { temperature_celsius: 10, time_minutes: 0, thickness_mm: 'x' },
+      'INVALID_THICKNESS',
+    ],
+    [
+      'temperature range before time range',
+      { temperature_celsius: 10, time_minutes: 0, thickness_mm: 1 },
+      'TEMPERATURE_TOO_LOW',
+    ],
+    [
+      'time range before thickness range',
+      { temperature_celsius: 65, time_minutes: 0, thickness_mm: 1 },
+      'TIME_TOO_SHORT',
+    ],
     [
       'ranges before food safety',
       { temperature_celsius: 50, time_minutes: 600, food_type: 'chicken', thickness_mm: 1 },
@@ -378,7 +404,10 @@ describe('prototype pollution', () => {
 
   test('inherited properties and getters are not read', () => {
     expect(codeOf(Object.create({ temperature_celsius: 65, time_minutes: 90 }))).toBe('MISSING_TEMPERATURE');
-    const withGetter = Object.defineProperty({ time_minutes: 90 }, 'temperature_celsius', { get: () => 65, enumerable: true });
+    const withGetter = Object.defineProperty({ time_minutes: 90 }, 'temperature_celsius', {
+      get: () => 65,
+      enumerable: true,
+    });
     expect(codeOf(withGetter)).toBe('MISSING_TEMPERATURE');
   });
 
@@ -407,6 +436,9 @@ describe('error values', () => {
   test('the service codes have default messages that say what to do', () => {
     expect(new CookError('DEVICE_BUSY').publicMessage).toMatch(/already running.*Stop it first/);
     expect(new CookError('NO_ACTIVE_COOK').publicMessage).toMatch(/Nothing is cooking/);
-    expect(new CookError('NO_ACTIVE_COOK', 'custom', { a: 1 })).toMatchObject({ publicMessage: 'custom', details: { a: 1 } });
+    expect(new CookError('NO_ACTIVE_COOK', 'custom', { a: 1 })).toMatchObject({
+      publicMessage: 'custom',
+      details: { a: 1 },
+    });
   });
 });

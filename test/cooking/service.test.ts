@@ -13,7 +13,14 @@ import {
   type DeviceState,
 } from '../../app/cooking/cooker';
 import type { CookMonitorLike } from '../../app/cooking/cook-monitor-port';
-import type { CookEvent, CookJournalPort, CookSample, EndReason, NewCook, StoredCookDetail } from '../../app/cooking/journal-port';
+import type {
+  CookEvent,
+  CookJournalPort,
+  CookSample,
+  EndReason,
+  NewCook,
+  StoredCookDetail,
+} from '../../app/cooking/journal-port';
 import type { FoodSafetyView, MonitorEvent, MonitorPlan, Observation } from '../../app/cooking/monitor';
 import { parseStartCookBody } from '../../app/cooking/request';
 import { CookService } from '../../app/cooking/service';
@@ -139,8 +146,18 @@ class FakeMonitor implements CookMonitorLike {
     return this.next.splice(0);
   }
   view(): FoodSafetyView {
-    return { category: null, pasteurises: false, pasteurised: false, log_reduction: null, target_log_reduction: null,
-      core_temp_celsius: null, pasteurised_at: null, estimated_pasteurised_at: null, danger_zone_minutes: 0, message: 'fake' };
+    return {
+      category: null,
+      pasteurises: false,
+      pasteurised: false,
+      log_reduction: null,
+      target_log_reduction: null,
+      core_temp_celsius: null,
+      pasteurised_at: null,
+      estimated_pasteurised_at: null,
+      danger_zone_minutes: 0,
+      message: 'fake',
+    };
   }
   alerts() {
     return this.active;
@@ -181,9 +198,22 @@ beforeEach(() => {
 });
 afterEach(() => service.close());
 
-const chicken = () => parseStartCookBody({ temperature_celsius: 65, time_minutes: 90, food_type: 'chicken breast', thickness_mm: 25 }, true);
+const chicken = () =>
+  parseStartCookBody(
+    { temperature_celsius: 65, time_minutes: 90, food_type: 'chicken breast', thickness_mm: 25 },
+    true,
+  );
 const running = (over: Partial<DeviceState> = {}) =>
-  cooker.push({ mode: 'cooking', targetTempC: 65, currentTempC: 65, timerTotalSeconds: 5400, timerElapsedSeconds: 60, timerRemainingSeconds: 5340, timerRunning: true, ...over });
+  cooker.push({
+    mode: 'cooking',
+    targetTempC: 65,
+    currentTempC: 65,
+    timerTotalSeconds: 5400,
+    timerElapsedSeconds: 60,
+    timerRemainingSeconds: 5340,
+    timerRunning: true,
+    ...over,
+  });
 
 // ------------------------------------------------------------------------------ tests
 
@@ -197,12 +227,26 @@ test('a start claims the cooker before its first await: a second start in the sa
 test('an acknowledged start is journalled with what the rules decided, and a first sample', async () => {
   await service.start(chicken());
   expect(journal.cooks).toEqual([
-    expect.objectContaining({ cookId: 'cook-1', targetC: 65, timeMinutes: 90, thicknessMm: 25, thicknessAssumed: false,
-      categories: ['poultry'], governingRule: 'FS-5', pasteurised: false, foodType: 'chicken breast' }),
+    expect.objectContaining({
+      cookId: 'cook-1',
+      targetC: 65,
+      timeMinutes: 90,
+      thicknessMm: 25,
+      thicknessAssumed: false,
+      categories: ['poultry'],
+      governingRule: 'FS-5',
+      pasteurised: false,
+      foodType: 'chicken breast',
+    }),
   ]);
   expect(journal.types()).toEqual(['started']);
   expect(journal.samples).toHaveLength(1);
-  expect(monitors[0].plan).toMatchObject({ categories: ['poultry'], thicknessMm: 25, targetTempC: 65, timeMinutes: 90 });
+  expect(monitors[0].plan).toMatchObject({
+    categories: ['poultry'],
+    thicknessMm: 25,
+    targetTempC: 65,
+    timeMinutes: 90,
+  });
 });
 
 test('a start the cloud refused is forgotten: nothing journalled, the cooker free again', async () => {
@@ -330,7 +374,10 @@ describe('recovery after a restart', () => {
     restart(stored());
     running({ timerElapsedSeconds: 300 });
     expect(service.status()).toMatchObject({ cook_id: 'cook-old', food_type: 'chicken breast', state: 'cooking' });
-    expect(journal.events[0]).toMatchObject({ type: 'server_restarted', detail: { reattached: true, cooker_state: 'cooking' } });
+    expect(journal.events[0]).toMatchObject({
+      type: 'server_restarted',
+      detail: { reattached: true, cooker_state: 'cooking' },
+    });
     expect(monitors[0].seen[0]).toMatchObject({ at: T0 - 300_000, mode: 'cooking', waterC: 65 });
     expect(journal.ends).toEqual([]);
   });
@@ -352,7 +399,10 @@ describe('recovery after a restart', () => {
     restart(stored());
     cooker.push({ mode: 'idle' });
     expect(journal.ends).toEqual([{ cookId: 'cook-old', reason: 'interrupted' }]);
-    expect(journal.events[0]).toMatchObject({ type: 'server_restarted', detail: { reattached: false, cooker_state: 'idle' } });
+    expect(journal.events[0]).toMatchObject({
+      type: 'server_restarted',
+      detail: { reattached: false, cooker_state: 'idle' },
+    });
   });
 
   test('idle after the journal saw it done: done', () => {

@@ -106,7 +106,12 @@ test('cooking: remaining rounds up, elapsed down, and both count on between push
     observedAt: NOW - 30_000, // 30 s ago
   });
   const view = buildStatusView(snapshot(state), record({ seenOnDevice: true }), NOW);
-  expect(view).toMatchObject({ state: 'cooking', time_remaining_minutes: 80, time_elapsed_minutes: 10, current_temp_celsius: 65 });
+  expect(view).toMatchObject({
+    state: 'cooking',
+    time_remaining_minutes: 80,
+    time_elapsed_minutes: 10,
+    current_temp_celsius: 65,
+  });
   expect(Date.parse(view.estimated_completion!)).toBe(NOW + 4770 * 1000);
   expect(view.last_update_seconds_ago).toBe(30);
 });
@@ -131,7 +136,13 @@ test('done: 0 remaining (never counting up), the whole timer elapsed, no estimat
 });
 
 test('a cook started elsewhere (no record of ours) has no cook id or food', () => {
-  const state = device({ mode: 'preheating', targetTempC: 60, timerTotalSeconds: 3600, timerElapsedSeconds: 0, timerRemainingSeconds: 3600 });
+  const state = device({
+    mode: 'preheating',
+    targetTempC: 60,
+    timerTotalSeconds: 3600,
+    timerElapsedSeconds: 0,
+    timerRemainingSeconds: 3600,
+  });
   const view = buildStatusView(snapshot(state), null, NOW);
   expect(view).toMatchObject({ state: 'preheating', cook_id: null, food_type: null, time_remaining_minutes: 60 });
   expect(Date.parse(view.estimated_completion!)).toBe(NOW + (heatUpSeconds(21.04, 60) + 3600) * 1000);
@@ -139,11 +150,20 @@ test('a cook started elsewhere (no record of ours) has no cook id or food', () =
 
 test('cooking without a timer: no remaining time and no estimate', () => {
   const view = buildStatusView(snapshot(device({ mode: 'cooking', targetTempC: 60 })), null, NOW);
-  expect(view).toMatchObject({ state: 'cooking', time_remaining_minutes: null, estimated_completion: null, target_temp_celsius: 60 });
+  expect(view).toMatchObject({
+    state: 'cooking',
+    time_remaining_minutes: null,
+    estimated_completion: null,
+    target_temp_celsius: 60,
+  });
 });
 
 test('unknown state strings surface as "unknown" with the alerts kept', () => {
-  const view = buildStatusView(snapshot(device({ mode: 'unknown', alerts: ['water_empty', 'heater_fault'] })), null, NOW);
+  const view = buildStatusView(
+    snapshot(device({ mode: 'unknown', alerts: ['water_empty', 'heater_fault'] })),
+    null,
+    NOW,
+  );
   expect(view).toMatchObject({ state: 'unknown', is_running: false, alerts: ['water_empty', 'heater_fault'] });
 });
 

@@ -73,7 +73,10 @@ describe('the slab model', () => {
     ];
     for (const [profile, bathC, mm] of cases) {
       const run = (intervals: number, stepFraction: number, maxStepSeconds: number) => {
-        const sim = new CoreSimulation(new SlabGrid(profile.thermal, mm, { intervals, stepFraction, maxStepSeconds }), profile.targets);
+        const sim = new CoreSimulation(
+          new SlabGrid(profile.thermal, mm, { intervals, stepFraction, maxStepSeconds }),
+          profile.targets,
+        );
         return (runUntilPasteurised(sim, bathC, 1e6) as number) / 60;
       };
       const base = run(20, 1 / 100, 30);
@@ -102,7 +105,10 @@ describe('the slab model', () => {
     }
     const exactCentre = (seconds: number) => {
       const fo = (MEAT_THERMAL.diffusivity * seconds) / (radius * radius);
-      const theta = roots.reduce((sum, l) => sum + ((4 * Math.sin(l)) / (2 * l + Math.sin(2 * l))) * Math.exp(-l * l * fo), 0);
+      const theta = roots.reduce(
+        (sum, l) => sum + ((4 * Math.sin(l)) / (2 * l + Math.sin(2 * l))) * Math.exp(-l * l * fo),
+        0,
+      );
       return 60 + (5 - 60) * theta;
     };
     const sim = new CoreSimulation(new SlabGrid(MEAT_THERMAL, mm), []);

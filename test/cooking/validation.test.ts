@@ -26,7 +26,7 @@ describe('validation of the model against Tables 4.1 and 4.2', () => {
     expect(lower.some((c) => c.factoredMinutes < (1 - MAX_SHORTER) * c.tableMinutes)).toBe(true);
   });
 
-  test('the model alone sits within Baldwin\'s rounding: never above a cell by more than a few %, below by at most about a step', () => {
+  test("the model alone sits within Baldwin's rounding: never above a cell by more than a few %, below by at most about a step", () => {
     const ratios = validationCells(1).map((c) => c.ratio);
     expect(Math.max(...ratios)).toBeLessThan(1.1);
     expect(Math.min(...ratios)).toBeGreaterThan(0.8);

@@ -48,7 +48,10 @@ beforeEach(() => {
 
 afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 
-const archives = () => readdirSync(dest).filter((f) => /^anova-backup-.*\.tar\.gz$/.test(f)).sort();
+const archives = () =>
+  readdirSync(dest)
+    .filter((f) => /^anova-backup-.*\.tar\.gz$/.test(f))
+    .sort();
 
 describe('scripts/backup.sh', () => {
   it('archives .env, compose overrides and tunnel credentials, and nothing else', async () => {

@@ -66,7 +66,11 @@ describe('Dockerfile runtime stage', () => {
   });
 
   it('sets NODE_ENV=production and Node memory flags in one place', () => {
-    const env = keyValues(final('ENV').map((i) => i.args).join(' '));
+    const env = keyValues(
+      final('ENV')
+        .map((i) => i.args)
+        .join(' '),
+    );
     expect(env.NODE_ENV).toBe('production');
     expect(env.NODE_OPTIONS).toMatch(/--max-old-space-size=\d+/);
     expect(env.NODE_OPTIONS).toMatch(/--max-semi-space-size=\d+/);
@@ -74,12 +78,25 @@ describe('Dockerfile runtime stage', () => {
 
   it('copies only dist/, production node_modules, package.json, the health probe and an empty /data owned by the app', () => {
     const copies = final('COPY').map((c) => c.args.split(/\s+/));
-    const sources = copies.map((words) => words.filter((w) => !w.startsWith('--')).slice(0, -1).join(' '));
-    expect(sources.sort()).toEqual(['/data-template', '/src/dist', '/src/node_modules', 'docker/healthcheck.sh', 'package.json'].sort());
+    const sources = copies.map((words) =>
+      words
+        .filter((w) => !w.startsWith('--'))
+        .slice(0, -1)
+        .join(' '),
+    );
+    expect(sources.sort()).toEqual(
+      ['/data-template', '/src/dist', '/src/node_modules', 'docker/healthcheck.sh', 'package.json'].sort(),
+    );
     // The volume's mount point: a new named volume takes its owner from it, so uid 1000 can write there.
     const dataCopy = copies.find((words) => words.includes('/data-template'))!;
     expect(dataCopy).toEqual(expect.arrayContaining(['--chown=1000:1000', '/data']));
-    expect(keyValues(final('ENV').map((i) => i.args).join(' ')).DATA_DIR).toBe('/data');
+    expect(
+      keyValues(
+        final('ENV')
+          .map((i) => i.args)
+          .join(' '),
+      ).DATA_DIR,
+    ).toBe('/data');
     // node_modules comes from the stage that installed with --omit=dev, never from the build stage.
     const depsCopy = copies.find((words) => words.includes('/src/node_modules'))!;
     const depsStage = depsCopy.find((w) => w.startsWith('--from='))!.slice('--from='.length);
@@ -106,7 +123,11 @@ describe('Dockerfile runtime stage', () => {
   });
 
   it('carries the OCI labels, the version from a build argument', () => {
-    const labels = keyValues(final('LABEL').map((i) => i.args).join(' '));
+    const labels = keyValues(
+      final('LABEL')
+        .map((i) => i.args)
+        .join(' '),
+    );
     for (const key of ['source', 'version', 'title', 'description', 'licenses']) {
       expect(labels[`org.opencontainers.image.${key}`]).toBeTruthy();
     }

@@ -59,7 +59,10 @@ describe('.env.example', () => {
       let i = d.index - 1;
       while (i >= 0 && VARIABLE_LINE.test(lines[i])) i -= 1;
       const comment = lines[i] ?? '';
-      expect({ variable: d.name, comment }).toEqual({ variable: d.name, comment: expect.stringMatching(/^#\s*[^\s-]/) });
+      expect({ variable: d.name, comment }).toEqual({
+        variable: d.name,
+        comment: expect.stringMatching(/^#\s*[^\s-]/),
+      });
     }
   });
 

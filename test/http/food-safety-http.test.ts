@@ -20,7 +20,14 @@ afterEach(async () => {
 
 const starts = () => stack.sim.received().filter((r) => r.frame.command === 'CMD_APC_START');
 
-type Example = [temp: number, minutes: number, food: string | null, thickness: number | null, status: number, code: string | null];
+type Example = [
+  temp: number,
+  minutes: number,
+  food: string | null,
+  thickness: number | null,
+  status: number,
+  code: string | null,
+];
 
 // temp | minutes | food_type | thickness | result
 const examples: Example[] = [
@@ -44,23 +51,26 @@ const examples: Example[] = [
   [95.1, 60, null, null, 400, 'TEMPERATURE_TOO_HIGH'],
 ];
 
-test.each(examples)('%p °C, %p min, food %p, thickness %p mm → %p %p', async (temp, minutes, food, thickness, status, code) => {
-  const body: Record<string, unknown> = { temperature_celsius: temp, time_minutes: minutes };
-  if (food !== null) body.food_type = food;
-  if (thickness !== null) body.thickness_mm = thickness;
-  const before = starts().length;
-  const res = await stack.api({ method: 'POST', path: '/start-cook', headers: client(), body });
-  expect(res.status).toBe(status);
-  if (status === 400) {
-    expect(res.body.error).toBe(code);
-    expect(res.body.message.length).toBeGreaterThan(20);
-    expect(starts().length).toBe(before); // nothing reached the cooker
-  } else {
-    expect(res.body.success).toBe(true);
-    expect(starts().length).toBe(before + 1);
-    if (code) expect(res.body.warnings.map((w: { code: string }) => w.code)).toContain(code);
-  }
-});
+test.each(examples)(
+  '%p °C, %p min, food %p, thickness %p mm → %p %p',
+  async (temp, minutes, food, thickness, status, code) => {
+    const body: Record<string, unknown> = { temperature_celsius: temp, time_minutes: minutes };
+    if (food !== null) body.food_type = food;
+    if (thickness !== null) body.thickness_mm = thickness;
+    const before = starts().length;
+    const res = await stack.api({ method: 'POST', path: '/start-cook', headers: client(), body });
+    expect(res.status).toBe(status);
+    if (status === 400) {
+      expect(res.body.error).toBe(code);
+      expect(res.body.message.length).toBeGreaterThan(20);
+      expect(starts().length).toBe(before); // nothing reached the cooker
+    } else {
+      expect(res.body.success).toBe(true);
+      expect(starts().length).toBe(before + 1);
+      if (code) expect(res.body.warnings.map((w: { code: string }) => w.code)).toContain(code);
+    }
+  },
+);
 
 test('the 60 °C / 60 min chicken refusal names the rule, the time needed and a hotter alternative', async () => {
   const res = await stack.api({

@@ -8,7 +8,9 @@ const doc: OpenApiDocument = buildOpenApiDocument({ publicUrl: 'https://cook.exa
 
 function operations(document: OpenApiDocument): Array<[string, string, OpenApiOperation]> {
   return Object.entries(document.paths).flatMap(([path, item]) =>
-    Object.entries(item).map(([method, op]) => [path, method, op as OpenApiOperation] as [string, string, OpenApiOperation]),
+    Object.entries(item).map(
+      ([method, op]) => [path, method, op as OpenApiOperation] as [string, string, OpenApiOperation],
+    ),
   );
 }
 
@@ -31,11 +33,17 @@ describe('document shape', () => {
 
   test('servers[0].url is the configured public URL (without a trailing slash)', () => {
     expect(doc.servers).toEqual([{ url: 'https://cook.example.com' }]);
-    expect(buildOpenApiDocument({ publicUrl: 'https://a.example', version: '1' }).servers[0].url).toBe('https://a.example');
+    expect(buildOpenApiDocument({ publicUrl: 'https://a.example', version: '1' }).servers[0].url).toBe(
+      'https://a.example',
+    );
   });
 
   test('has exactly the operations of docs/api.md, with their operationIds', () => {
-    expect(operations(doc).map(([path, method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`).sort()).toEqual([
+    expect(
+      operations(doc)
+        .map(([path, method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`)
+        .sort(),
+    ).toEqual([
       'GET /cook-plan planCook',
       'GET /cooks listCooks',
       'GET /cooks/{cook_id} getCook',
@@ -55,7 +63,8 @@ describe('document shape', () => {
       for (const [status, response] of Object.entries(op.responses)) {
         expect(status).toMatch(/^[1-5]\d\d$/);
         expect(response.description.length).toBeGreaterThan(0);
-        if (status !== '200') expect(response.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
+        if (status !== '200')
+          expect(response.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
       }
     }
   });
@@ -84,14 +93,18 @@ describe('document shape', () => {
   test('builds independent documents', () => {
     const first = buildOpenApiDocument({ publicUrl: 'https://a.example', version: '1' });
     first.components.schemas.StartCookRequest.properties!.temperature_celsius.maximum = 500;
-    expect(buildOpenApiDocument({ publicUrl: 'https://a.example', version: '1' }).components.schemas.StartCookRequest.properties!
-      .temperature_celsius.maximum).toBe(95);
+    expect(
+      buildOpenApiDocument({ publicUrl: 'https://a.example', version: '1' }).components.schemas.StartCookRequest
+        .properties!.temperature_celsius.maximum,
+    ).toBe(95);
   });
 });
 
 describe('ChatGPT Action requirements', () => {
   test('x-openai-isConsequential: true on start and stop, false on every read', () => {
-    const flags = Object.fromEntries(operations(doc).map(([, , op]) => [op.operationId, op['x-openai-isConsequential']]));
+    const flags = Object.fromEntries(
+      operations(doc).map(([, , op]) => [op.operationId, op['x-openai-isConsequential']]),
+    );
     expect(flags).toEqual({
       startCooking: true,
       stopCooking: true,
@@ -112,14 +125,21 @@ describe('ChatGPT Action requirements', () => {
 
   test('operation summaries and descriptions are at most 300 characters', () => {
     for (const [, , op] of operations(doc)) {
-      expect([op.operationId, op.summary.length <= 300, op.description.length <= 300]).toEqual([op.operationId, true, true]);
+      expect([op.operationId, op.summary.length <= 300, op.description.length <= 300]).toEqual([
+        op.operationId,
+        true,
+        true,
+      ]);
     }
   });
 
   test('every other description is at most 700 characters', () => {
-    const descriptions = walk(doc).filter(([path, value]) => path[path.length - 1] === 'description' && typeof value === 'string');
+    const descriptions = walk(doc).filter(
+      ([path, value]) => path[path.length - 1] === 'description' && typeof value === 'string',
+    );
     expect(descriptions.length).toBeGreaterThan(30);
-    for (const [path, text] of descriptions) expect([path.join('.'), (text as string).length <= 700]).toEqual([path.join('.'), true]);
+    for (const [path, text] of descriptions)
+      expect([path.join('.'), (text as string).length <= 700]).toEqual([path.join('.'), true]);
   });
 
   test('descriptions tell the assistant the units and what "done" means', () => {
@@ -194,7 +214,8 @@ describe('errors', () => {
         if (status === '200') continue;
         const named = response.description.match(/[A-Z][A-Z_]{3,}/g) ?? [];
         expect(named.length).toBeGreaterThan(0);
-        for (const code of named) expect([code, API_ERROR_CODES[code as keyof typeof API_ERROR_CODES].status]).toEqual([code, Number(status)]);
+        for (const code of named)
+          expect([code, API_ERROR_CODES[code as keyof typeof API_ERROR_CODES].status]).toEqual([code, Number(status)]);
       }
     }
   });

@@ -46,7 +46,11 @@ describe('over HTTP', () => {
     for (let i = 0; i < 60; i++) expect((await stack.api({ path: '/status', headers: me })).status).toBe(200);
     const res = await stack.api({ path: '/status', headers: me });
     expect(res.status).toBe(429);
-    expect(res.body).toEqual({ error: 'RATE_LIMITED', message: expect.any(String), retry_after_seconds: expect.any(Number) });
+    expect(res.body).toEqual({
+      error: 'RATE_LIMITED',
+      message: expect.any(String),
+      retry_after_seconds: expect.any(Number),
+    });
     expect(res.headers['retry-after']).toBe(String(res.body.retry_after_seconds));
     expect((await stack.api({ path: '/status', headers: { 'cf-connecting-ip': '10.3.0.2' } })).status).toBe(200);
   });
@@ -60,8 +64,12 @@ describe('over HTTP', () => {
   test('POST /start-cook: 10 a minute, counting every request whatever its outcome', async () => {
     const me = { 'cf-connecting-ip': '10.3.2.1' };
     const outcomes: number[] = [];
-    for (let i = 0; i < 4; i++) outcomes.push((await stack.raw({ method: 'POST', path: '/start-cook', headers: me, body: chicken })).status); // 401
-    for (let i = 0; i < 6; i++) outcomes.push((await stack.api({ method: 'POST', path: '/start-cook', headers: me, body: { time_minutes: 5 } })).status); // 400
+    for (let i = 0; i < 4; i++)
+      outcomes.push((await stack.raw({ method: 'POST', path: '/start-cook', headers: me, body: chicken })).status); // 401
+    for (let i = 0; i < 6; i++)
+      outcomes.push(
+        (await stack.api({ method: 'POST', path: '/start-cook', headers: me, body: { time_minutes: 5 } })).status,
+      ); // 400
     expect(outcomes).toEqual([401, 401, 401, 401, 400, 400, 400, 400, 400, 400]);
     const res = await stack.api({ method: 'POST', path: '/start-cook', headers: me, body: chicken });
     expect(res.status).toBe(429);
@@ -70,7 +78,8 @@ describe('over HTTP', () => {
 
   test('POST /stop-cook: 10 a minute', async () => {
     const me = { 'cf-connecting-ip': '10.3.3.1' };
-    for (let i = 0; i < 10; i++) expect((await stack.api({ method: 'POST', path: '/stop-cook', headers: me })).status).toBe(409);
+    for (let i = 0; i < 10; i++)
+      expect((await stack.api({ method: 'POST', path: '/stop-cook', headers: me })).status).toBe(409);
     expect((await stack.api({ method: 'POST', path: '/stop-cook', headers: me })).status).toBe(429);
   });
 
@@ -87,8 +96,17 @@ describe('over HTTP', () => {
 
   test('stop while a start is in flight: the stop wins and the cooker ends idle', async () => {
     stack.sim.setResponseDelayMs(300);
-    const startReachedCloud = waitForEvent<ReceivedFrame>(stack.sim.events, 'command', (r) => r.frame.command === 'CMD_APC_START');
-    const start = stack.api({ method: 'POST', path: '/start-cook', headers: { 'cf-connecting-ip': '10.4.1.1' }, body: chicken });
+    const startReachedCloud = waitForEvent<ReceivedFrame>(
+      stack.sim.events,
+      'command',
+      (r) => r.frame.command === 'CMD_APC_START',
+    );
+    const start = stack.api({
+      method: 'POST',
+      path: '/start-cook',
+      headers: { 'cf-connecting-ip': '10.4.1.1' },
+      body: chicken,
+    });
     await startReachedCloud;
     const stop = stack.api({ method: 'POST', path: '/stop-cook', headers: { 'cf-connecting-ip': '10.4.1.2' } });
     const [s1, s2] = await Promise.all([start, stop]);

@@ -22,7 +22,10 @@ test('the request id of a start-cook is on the Anova command lines, beside the c
   });
   expect(res.status).toBe(200);
   const command = records().find((r) => r.message === 'anova command ok' && r.command === 'CMD_APC_START');
-  expect(command).toMatchObject({ requestId: 'trace-start-1', anovaRequestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+  expect(command).toMatchObject({
+    requestId: 'trace-start-1',
+    anovaRequestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+  });
   const sent = stack.sim.received().find((f) => f.frame.command === 'CMD_APC_START');
   expect(command?.anovaRequestId).toBe(sent?.frame.requestId);
   const access = records().find((r) => r.message === 'request' && r.requestId === 'trace-start-1');
@@ -43,7 +46,12 @@ test('lines outside any request carry no request id', () => {
 });
 
 test('the access line of a failed request names its error code', async () => {
-  const res = await stack.api({ method: 'POST', path: '/start-cook', headers: { 'x-request-id': 'trace-bad-1' }, body: { time_minutes: 5 } });
+  const res = await stack.api({
+    method: 'POST',
+    path: '/start-cook',
+    headers: { 'x-request-id': 'trace-bad-1' },
+    body: { time_minutes: 5 },
+  });
   expect(res.body.error).toBe('MISSING_TEMPERATURE');
   expect(records().find((r) => r.message === 'request' && r.requestId === 'trace-bad-1')).toMatchObject({
     level: 'warn',

@@ -117,7 +117,10 @@ test('an unexpected failure is a 500 INTERNAL_ERROR without stack or paths; the 
   await new Promise((r) => server.once('listening', r));
   try {
     const { port } = server.address() as { port: number };
-    const res = await http(`http://127.0.0.1:${port}`, { path: '/status', headers: { authorization: `Bearer ${TEST_API_KEY}` } });
+    const res = await http(`http://127.0.0.1:${port}`, {
+      path: '/status',
+      headers: { authorization: `Bearer ${TEST_API_KEY}` },
+    });
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: 'INTERNAL_ERROR', message: expect.any(String) });
     expect(res.text).not.toMatch(/boom|\/work|\.ts|at [A-Za-z]+ \(/);
@@ -137,9 +140,18 @@ test('the access log has one line per request with method, path, status, duratio
     headers: { ...client(), authorization: `Bearer ${TEST_API_KEY}` },
     body: { temperature_celsius: 30, time_minutes: 10, food_type: 'very-identifiable-food' },
   });
-  const lines = stack.logs.records().slice(before).filter((r) => r.message === 'request');
+  const lines = stack.logs
+    .records()
+    .slice(before)
+    .filter((r) => r.message === 'request');
   expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatchObject({ level: 'warn', method: 'POST', path: '/start-cook', status: res.status, requestId: res.headers['x-request-id'] });
+  expect(lines[0]).toMatchObject({
+    level: 'warn',
+    method: 'POST',
+    path: '/start-cook',
+    status: res.status,
+    requestId: res.headers['x-request-id'],
+  });
   expect(typeof lines[0].durationMs).toBe('number');
   const text = JSON.stringify(lines[0]);
   expect(text).not.toContain('very-identifiable-food');

@@ -57,7 +57,10 @@ test.each([
   expect(readFileSync(join(dir, aside[0])).equals(content)).toBe(true);
   const lines = logs.records().filter((r) => r.level === 'error');
   expect(lines).toEqual([
-    expect.objectContaining({ message: 'journal database was corrupt: moved it aside and started a new one', movedTo: join(dir, aside[0]) }),
+    expect.objectContaining({
+      message: 'journal database was corrupt: moved it aside and started a new one',
+      movedTo: join(dir, aside[0]),
+    }),
   ]);
   expect(opened.db!.prepare('SELECT count(*) AS n FROM cooks').get()).toEqual({ n: 0 });
   opened.close();
@@ -66,25 +69,33 @@ test.each([
 test('a file from an older schema is migrated in place and keeps its data', () => {
   const dir = tempDir();
   const old = open(dir, MIGRATIONS.slice(0, 1)).opened;
-  old.db!.prepare(
-    `INSERT INTO cooks (cook_id, cooker_id, started_at, target_celsius, time_minutes, thickness_mm, thickness_assumed,
+  old
+    .db!.prepare(
+      `INSERT INTO cooks (cook_id, cooker_id, started_at, target_celsius, time_minutes, thickness_mm, thickness_assumed,
       categories, warnings, request) VALUES ('c1', 'k', 1, 63, 75, 25, 0, '[]', '[]', '{}')`,
-  ).run();
+    )
+    .run();
   old.close();
   const { opened, logs } = open(dir);
   expect(opened.health.state).toBe('ok');
   expect(opened.db!.prepare('PRAGMA user_version').get()).toEqual({ user_version: MIGRATIONS.length });
   expect(opened.db!.prepare('SELECT cook_id FROM cooks').all()).toEqual([{ cook_id: 'c1' }]);
-  expect(logs.records().filter((r) => r.message === 'journal schema migrated').map((r) => r.version)).toEqual(
-    MIGRATIONS.slice(1).map((m) => m.version),
-  );
+  expect(
+    logs
+      .records()
+      .filter((r) => r.message === 'journal schema migrated')
+      .map((r) => r.version),
+  ).toEqual(MIGRATIONS.slice(1).map((m) => m.version));
   opened.close();
 });
 
 test('a migration that fails rolls back and leaves the server degraded, the file untouched', () => {
   const dir = tempDir();
   open(dir, MIGRATIONS.slice(0, 1)).opened.close();
-  const broken = [...MIGRATIONS.slice(0, 1), { version: 2, description: 'broken', up: (db: DatabaseSync) => db.exec('CREATE TABLE cooks (x)') }];
+  const broken = [
+    ...MIGRATIONS.slice(0, 1),
+    { version: 2, description: 'broken', up: (db: DatabaseSync) => db.exec('CREATE TABLE cooks (x)') },
+  ];
   const { opened } = open(dir, broken);
   expect(opened.health).toEqual({ state: 'degraded', reason: expect.stringContaining('current schema') });
   expect(opened.db).toBeNull();
@@ -110,9 +121,16 @@ test('a data directory that cannot be created: degraded, with the reason, and no
   const parent = tempDir();
   writeFileSync(join(parent, 'a-file'), 'not a directory');
   const { opened, logs } = open(join(parent, 'a-file', 'data'));
-  expect(opened.health).toEqual({ state: 'degraded', reason: expect.stringContaining('cannot write the data directory') });
+  expect(opened.health).toEqual({
+    state: 'degraded',
+    reason: expect.stringContaining('cannot write the data directory'),
+  });
   expect(logs.records()).toEqual([
-    expect.objectContaining({ level: 'error', message: expect.stringContaining('journal unavailable'), cause: expect.stringMatching(/ENOTDIR|EEXIST/) }),
+    expect.objectContaining({
+      level: 'error',
+      message: expect.stringContaining('journal unavailable'),
+      cause: expect.stringMatching(/ENOTDIR|EEXIST/),
+    }),
   ]);
   opened.close();
 });

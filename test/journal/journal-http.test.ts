@@ -61,7 +61,13 @@ describe('GET /cooks and GET /cooks/{cook_id}', () => {
     expect(types[types.length - 1]).toBe('stopped');
     expect(detail.body.samples.length).toBeGreaterThan(0);
     expect(detail.body.samples[0]).toMatchObject({ at: detail.body.started_at, water_celsius: expect.any(Number) });
-    expect(Object.keys(detail.body.samples[0]).sort()).toEqual(['at', 'core_celsius', 'state', 'target_celsius', 'water_celsius']);
+    expect(Object.keys(detail.body.samples[0]).sort()).toEqual([
+      'at',
+      'core_celsius',
+      'state',
+      'target_celsius',
+      'water_celsius',
+    ]);
     expect(detail.headers['cache-control']).toBe('no-store');
   });
 
@@ -97,7 +103,6 @@ describe('GET /cooks and GET /cooks/{cook_id}', () => {
     expect([res.status, res.body]).toEqual([status, { error: code, message: expect.any(String) }]);
     for (const fragment of ['OR', 'passwd', 'aaaa', '6f1c2b7e']) expect(res.body.message).not.toContain(fragment);
   });
-
 });
 
 describe('rate limit', () => {
@@ -128,11 +133,20 @@ describe('how a cook ends', () => {
     const detail = await stack.api({ path: `/cooks/${cookId}` });
     expect(detail.body.end_reason).toBe('stopped_on_device');
     expect(detail.body.events).toEqual(
-      expect.arrayContaining([expect.objectContaining({ type: 'stopped', detail: expect.objectContaining({ end_reason: 'stopped_on_device' }) })]),
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'stopped',
+          detail: expect.objectContaining({ end_reason: 'stopped_on_device' }),
+        }),
+      ]),
     );
     // The food may sit in cooling water: the server says so until the next start or stop.
     const status = (await stack.api({ path: '/status' })).body;
-    expect(status).toMatchObject({ state: 'idle', cook_id: cookId, alerts: expect.arrayContaining(['cook_interrupted']) });
+    expect(status).toMatchObject({
+      state: 'idle',
+      cook_id: cookId,
+      alerts: expect.arrayContaining(['cook_interrupted']),
+    });
   });
 
   test('a power cut of the cooker, then idle when it comes back: interrupted', async () => {
@@ -166,7 +180,9 @@ describe('a restart of the server during a cook', () => {
     expect(list.cooks[0]).toMatchObject({ cook_id: cookId, end_reason: 'running' });
     const events = (await stack.api({ path: `/cooks/${cookId}` })).body.events;
     expect(events).toEqual(
-      expect.arrayContaining([expect.objectContaining({ type: 'server_restarted', detail: expect.objectContaining({ reattached: true }) })]),
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'server_restarted', detail: expect.objectContaining({ reattached: true }) }),
+      ]),
     );
     // A stop through the API after the restart ends that same cook.
     expect((await stack.api({ method: 'POST', path: '/stop-cook' })).status).toBe(200);
@@ -185,7 +201,10 @@ describe('a restart of the server during a cook', () => {
     expect(detail.end_reason).toBe('interrupted'); // out of sight, then idle: the server cannot tell a stop from a power cut
     expect(detail.events).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ type: 'server_restarted', detail: expect.objectContaining({ reattached: false, cooker_state: 'idle' }) }),
+        expect.objectContaining({
+          type: 'server_restarted',
+          detail: expect.objectContaining({ reattached: false, cooker_state: 'idle' }),
+        }),
       ]),
     );
     expect((await stack.api({ path: '/status' })).body.is_running).toBe(false);
@@ -202,7 +221,10 @@ describe('the journal unavailable', () => {
     stack = await startStack({ ...WARM_BATH, env: { DATA_DIR: join(parent, 'file', 'data') } });
     const health = await stack.raw({ path: '/health' });
     expect([health.status, health.body.journal]).toEqual([200, 'degraded']);
-    expect((await stack.api({ path: '/cooks' })).body).toEqual({ error: 'JOURNAL_UNAVAILABLE', message: expect.any(String) });
+    expect((await stack.api({ path: '/cooks' })).body).toEqual({
+      error: 'JOURNAL_UNAVAILABLE',
+      message: expect.any(String),
+    });
     expect((await stack.api({ path: '/cooks' })).status).toBe(503);
     const cookId = await startCook();
     await cookerIs('cooking');

@@ -5,9 +5,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import type { CookSample, NewCook } from '../../app/cooking/journal-port';
 import { openDatabase, type OpenedDatabase } from '../../app/journal/database';
-import { CookJournal, downsampleEvenly, JournalUnavailableError, MAX_SAMPLES_RETURNED } from '../../app/journal/journal';
+import {
+  CookJournal,
+  downsampleEvenly,
+  JournalUnavailableError,
+  MAX_SAMPLES_RETURNED,
+} from '../../app/journal/journal';
 import { captureLogger } from '../helpers/logs';
 
 const T0 = Date.parse('2026-12-02T10:00:00Z');
@@ -161,10 +167,13 @@ test('a full card: writes fail, the journal says degraded, keeps everything in m
   db.exec(`PRAGMA max_page_count = ${pages}`); // SQLITE_FULL from now on, as on a full filesystem
   for (let m = 0; m < 200; m++) {
     journal.offerSample(c.cookId, sample(T0 + m * MIN, { coreC: m }));
-    if (m % 20 === 0) journal.recordEvent(c.cookId, { at: T0 + m * MIN, type: 'alert_raised', detail: { alert: 'low_water', m } });
+    if (m % 20 === 0)
+      journal.recordEvent(c.cookId, { at: T0 + m * MIN, type: 'alert_raised', detail: { alert: 'low_water', m } });
   }
   expect(journal.health()).toBe('degraded');
-  expect(logs.records().filter((r) => r.message === 'journal write failed: history is kept in memory and retried')).toHaveLength(1);
+  expect(
+    logs.records().filter((r) => r.message === 'journal write failed: history is kept in memory and retried'),
+  ).toHaveLength(1);
   expect(journal.getCook(c.cookId)!.samples).toHaveLength(200); // still served, from memory
 
   db.exec('PRAGMA max_page_count = 1073741823');
@@ -185,7 +194,12 @@ test('retention deletes finished cooks older than the limit at start, keeps runn
   journal.recordEnd(recent.cookId, 'done', recent.startedAt + MIN);
   journal.close();
   const again = new CookJournal({ db: opened.db, logger: logs.logger, clock: () => T0, retentionDays: 365 });
-  expect(again.listCooks(10, null)!.cooks.map((c) => c.cookId).sort()).toEqual([oldRunning.cookId, recent.cookId].sort());
+  expect(
+    again
+      .listCooks(10, null)!
+      .cooks.map((c) => c.cookId)
+      .sort(),
+  ).toEqual([oldRunning.cookId, recent.cookId].sort());
   expect(countSamplesOnDisk()).toBe(0); // the old cook's samples went with it
   again.close();
 });
@@ -200,7 +214,12 @@ test('the newest unfinished cook comes back whole, for recovery after a restart'
   journal.offerSample(b.cookId, sample(T0));
   journal.close();
   const after = new CookJournal({ db: opened.db, logger: logs.logger });
-  expect(after.unfinishedCook()).toMatchObject({ cookId: b.cookId, endReason: 'running', events: [{ type: 'started' }], samples: [{ at: T0 }] });
+  expect(after.unfinishedCook()).toMatchObject({
+    cookId: b.cookId,
+    endReason: 'running',
+    events: [{ type: 'started' }],
+    samples: [{ at: T0 }],
+  });
   after.close();
 });
 
@@ -228,7 +247,6 @@ test('an event for a cook that was never recorded is dropped with a line and doe
 
 function countSamplesOnDisk(): number {
   // A separate connection reads only what was committed.
-  const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
   const reader = new DatabaseSync(opened.path, { readOnly: true });
   const n = (reader.prepare('SELECT count(*) AS n FROM samples').get() as { n: number }).n;
   reader.close();

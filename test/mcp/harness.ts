@@ -118,13 +118,22 @@ export async function startMcpStack(opts: McpStackOptions = {}, existingSim?: Si
 export type Era = 'legacy' | 'modern';
 
 /** The SDK's own client over real HTTP, in one protocol era, authenticated with `token`. */
-export async function connectMcp(mcpUrl: URL, token: string, era: Era, headers: Record<string, string> = {}): Promise<Client> {
+export async function connectMcp(
+  mcpUrl: URL,
+  token: string,
+  era: Era,
+  headers: Record<string, string> = {},
+): Promise<Client> {
   const client = new Client(
     { name: 'anova-jest', version: '1.0.0' },
-    era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : { versionNegotiation: { mode: 'legacy' } },
+    era === 'modern'
+      ? { versionNegotiation: { mode: { pin: '2026-07-28' } } }
+      : { versionNegotiation: { mode: 'legacy' } },
   );
   await client.connect(
-    new StreamableHTTPClientTransport(mcpUrl, { requestInit: { headers: { authorization: `Bearer ${token}`, ...headers } } }),
+    new StreamableHTTPClientTransport(mcpUrl, {
+      requestInit: { headers: { authorization: `Bearer ${token}`, ...headers } },
+    }),
   );
   return client;
 }

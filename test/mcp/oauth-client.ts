@@ -45,7 +45,11 @@ export async function getJson(stack: McpStack, path: string): Promise<JsonAnswer
   return answer(await fetch(new URL(path, stack.url)));
 }
 
-export async function register(stack: McpStack, metadata: Record<string, unknown>, headers: Record<string, string> = {}) {
+export async function register(
+  stack: McpStack,
+  metadata: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) {
   return answer(
     await fetch(new URL('/oauth/register', stack.url), {
       method: 'POST',
@@ -62,7 +66,11 @@ export interface RegisteredClient {
   token_endpoint_auth_method: string;
 }
 
-export async function registerPublicClient(stack: McpStack, name = 'ChatGPT', redirectUri = CHATGPT_REDIRECT): Promise<RegisteredClient> {
+export async function registerPublicClient(
+  stack: McpStack,
+  name = 'ChatGPT',
+  redirectUri = CHATGPT_REDIRECT,
+): Promise<RegisteredClient> {
   const res = await register(stack, {
     client_name: name,
     redirect_uris: [redirectUri],
@@ -74,7 +82,11 @@ export async function registerPublicClient(stack: McpStack, name = 'ChatGPT', re
   return res.body as RegisteredClient;
 }
 
-export function authorizeQuery(client: RegisteredClient, pkce: Pkce, extra: Record<string, string> = {}): URLSearchParams {
+export function authorizeQuery(
+  client: RegisteredClient,
+  pkce: Pkce,
+  extra: Record<string, string> = {},
+): URLSearchParams {
   return new URLSearchParams({
     response_type: 'code',
     client_id: client.client_id,
@@ -98,7 +110,11 @@ export interface ApprovalForm {
 }
 
 /** GET /oauth/authorize: the approval page, its CSRF field and cookie. */
-export async function openApproval(stack: McpStack, query: URLSearchParams, headers: Record<string, string> = {}): Promise<ApprovalForm> {
+export async function openApproval(
+  stack: McpStack,
+  query: URLSearchParams,
+  headers: Record<string, string> = {},
+): Promise<ApprovalForm> {
   const res = await fetch(new URL(`/oauth/authorize?${query}`, stack.url), { redirect: 'manual', headers });
   const html = await res.text();
   const setCookie = res.headers.getSetCookie().find((c) => c.includes('oauth_csrf='));
@@ -138,20 +154,26 @@ export async function approve(
   const query = authorizeQuery(client, pkce, opts.extra);
   const ip: Record<string, string> = opts.ip ? { 'cf-connecting-ip': opts.ip } : {};
   const page = await openApproval(stack, query, ip);
-  if (page.status !== 200 || !page.csrf || !page.cookie) throw new Error(`no approval page: ${page.status} ${page.html.slice(0, 300)}`);
+  if (page.status !== 200 || !page.csrf || !page.cookie)
+    throw new Error(`no approval page: ${page.status} ${page.html.slice(0, 300)}`);
   const sent = await submitApproval(
     stack,
     query,
     { csrf: page.csrf, secret: opts.secret ?? OWNER_PASSWORD, decision: 'approve' },
     { cookie: page.cookie, ...ip },
   );
-  if (sent.status !== 303 || !sent.location) throw new Error(`approval failed: ${sent.status} ${sent.html.slice(0, 300)}`);
+  if (sent.status !== 303 || !sent.location)
+    throw new Error(`approval failed: ${sent.status} ${sent.html.slice(0, 300)}`);
   const code = new URL(sent.location).searchParams.get('code');
   if (!code) throw new Error(`no code in ${sent.location}`);
   return code;
 }
 
-export async function token(stack: McpStack, form: Record<string, string>, headers: Record<string, string> = {}): Promise<JsonAnswer> {
+export async function token(
+  stack: McpStack,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<JsonAnswer> {
   return answer(
     await fetch(new URL('/oauth/token', stack.url), {
       method: 'POST',
@@ -161,7 +183,12 @@ export async function token(stack: McpStack, form: Record<string, string>, heade
   );
 }
 
-export async function exchange(stack: McpStack, client: RegisteredClient, code: string, pkce: Pkce): Promise<JsonAnswer> {
+export async function exchange(
+  stack: McpStack,
+  client: RegisteredClient,
+  code: string,
+  pkce: Pkce,
+): Promise<JsonAnswer> {
   return token(stack, {
     grant_type: 'authorization_code',
     code,
@@ -185,7 +212,10 @@ export interface Tokens {
 }
 
 /** Register → approve → exchange, as a connector does; returns the client and its first tokens. */
-export async function connect(stack: McpStack, name = 'ChatGPT'): Promise<{ client: RegisteredClient; tokens: Tokens }> {
+export async function connect(
+  stack: McpStack,
+  name = 'ChatGPT',
+): Promise<{ client: RegisteredClient; tokens: Tokens }> {
   const client = await registerPublicClient(stack, name);
   const pkce = newPkce();
   const code = await approve(stack, client, pkce);

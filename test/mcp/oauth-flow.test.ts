@@ -52,7 +52,11 @@ test('the whole flow: discovery, registration, approval, tokens, /mcp, refresh w
   // 2. RFC 9728, then RFC 8414 at the authorization server it names.
   const resource = await getJson(stack, local(stack, metadataUrl));
   expect(resource.status).toBe(200);
-  expect(resource.body).toMatchObject({ resource: `${PUBLIC_URL}/mcp`, authorization_servers: [PUBLIC_URL], bearer_methods_supported: ['header'] });
+  expect(resource.body).toMatchObject({
+    resource: `${PUBLIC_URL}/mcp`,
+    authorization_servers: [PUBLIC_URL],
+    bearer_methods_supported: ['header'],
+  });
   expect((await getJson(stack, '/.well-known/oauth-protected-resource/mcp')).body).toEqual(resource.body);
   const issuer = resource.body.authorization_servers[0] as string;
   const as = await getJson(stack, local(stack, `${issuer}/.well-known/oauth-authorization-server`));
@@ -79,7 +83,11 @@ test('the whole flow: discovery, registration, approval, tokens, /mcp, refresh w
     scope: 'mcp',
   });
   expect(registered.status).toBe(201);
-  expect(registered.body).toMatchObject({ client_name: 'ChatGPT', redirect_uris: [CHATGPT_REDIRECT], token_endpoint_auth_method: 'none' });
+  expect(registered.body).toMatchObject({
+    client_name: 'ChatGPT',
+    redirect_uris: [CHATGPT_REDIRECT],
+    token_endpoint_auth_method: 'none',
+  });
   expect(registered.body.client_secret).toBeUndefined();
   const client = registered.body as RegisteredClient;
 
@@ -93,7 +101,12 @@ test('the whole flow: discovery, registration, approval, tokens, /mcp, refresh w
   expect(page.html).toContain('chatgpt.com');
   expect(page.html).toContain('Owner password');
   expect(page.html).not.toMatch(/<script/i);
-  const sent = await submitApproval(stack, query, { csrf: page.csrf!, secret: OWNER_PASSWORD, decision: 'approve' }, { cookie: page.cookie! });
+  const sent = await submitApproval(
+    stack,
+    query,
+    { csrf: page.csrf!, secret: OWNER_PASSWORD, decision: 'approve' },
+    { cookie: page.cookie! },
+  );
   expect(sent.status).toBe(303);
   const back = new URL(sent.location!);
   expect(back.origin + back.pathname).toBe(CHATGPT_REDIRECT);
@@ -122,7 +135,14 @@ test('the whole flow: discovery, registration, approval, tokens, /mcp, refresh w
     await mcp.close();
   }
   // The OAuth token opens /mcp only, not the HTTP API (its key is the API key).
-  expect((await stack.raw({ path: '/status', headers: { authorization: `Bearer ${tokens.access_token}`, 'cf-connecting-ip': '10.40.0.2' } })).status).toBe(401);
+  expect(
+    (
+      await stack.raw({
+        path: '/status',
+        headers: { authorization: `Bearer ${tokens.access_token}`, 'cf-connecting-ip': '10.40.0.2' },
+      })
+    ).status,
+  ).toBe(401);
 
   // 7. Refresh: a new pair, the old refresh token is used up.
   const second = await refresh(stack, client, tokens.refresh_token);
@@ -170,7 +190,12 @@ test('confidential clients (client_secret_post, client_secret_basic), as claude.
     };
     const auth: { headers: Record<string, string>; form: Record<string, string> } =
       method === 'client_secret_basic'
-        ? { headers: { authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}` }, form }
+        ? {
+            headers: {
+              authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`,
+            },
+            form,
+          }
         : { headers: {}, form: { ...form, client_id: client.client_id, client_secret: client.client_secret! } };
     const issued = await token(stack, auth.form, auth.headers);
     expect(issued.status).toBe(200);
@@ -186,7 +211,9 @@ test('tokens outlive a restart: they are in the database, and only as hashes', a
   stack.db!.exec('PRAGMA wal_checkpoint(TRUNCATE)');
   const bytes = readFileSync(join(stack.dataDir, DATABASE_FILE)).toString('latin1');
   for (const secret of seen) expect(bytes).not.toContain(secret);
-  const rows = stack.db!.prepare('SELECT token_hash, kind FROM oauth_tokens').all() as Array<{ token_hash: Uint8Array }>;
+  const rows = stack.db!.prepare('SELECT token_hash, kind FROM oauth_tokens').all() as Array<{
+    token_hash: Uint8Array;
+  }>;
   expect(rows.length).toBeGreaterThan(0);
   for (const row of rows) expect(row.token_hash).toHaveLength(32);
 

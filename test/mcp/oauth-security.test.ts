@@ -75,7 +75,10 @@ describe('/mcp authentication', () => {
   test('the API key works on /mcp; an OAuth token does not open the HTTP API', async () => {
     expect((await mcpStatusWith(stack, TEST_API_KEY)).status).toBe(200);
     const { tokens } = await connect(stack);
-    const res = await stack.raw({ path: '/status', headers: { authorization: `Bearer ${tokens.access_token}`, 'cf-connecting-ip': nextIp() } });
+    const res = await stack.raw({
+      path: '/status',
+      headers: { authorization: `Bearer ${tokens.access_token}`, 'cf-connecting-ip': nextIp() },
+    });
     expect(res.status).toBe(401);
   });
 
@@ -83,7 +86,10 @@ describe('/mcp authentication', () => {
     const attacker = { 'cf-connecting-ip': nextIp() };
     for (let i = 0; i < 10; i++) expect((await mcpStatusWith(stack, `guess-${i}`, attacker)).status).toBe(401);
     expect((await mcpStatusWith(stack, TEST_API_KEY, attacker)).status).toBe(429);
-    const http = await stack.raw({ path: '/status', headers: { authorization: `Bearer ${TEST_API_KEY}`, ...attacker } });
+    const http = await stack.raw({
+      path: '/status',
+      headers: { authorization: `Bearer ${TEST_API_KEY}`, ...attacker },
+    });
     expect(http.status).toBe(429);
     expect(http.body.error).toBe('RATE_LIMITED');
   });
@@ -100,7 +106,10 @@ describe('authorization codes and PKCE', () => {
     const second = await exchange(stack, client, code, pkce);
     bodies.push(second.text);
     expect(second.status).toBe(400);
-    expect(second.body).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/already used/) });
+    expect(second.body).toMatchObject({
+      error: 'invalid_grant',
+      error_description: expect.stringMatching(/already used/),
+    });
     expect(second.body.message).toBe(second.body.error_description);
     expect((await mcpStatusWith(stack, first.body.access_token, { 'cf-connecting-ip': nextIp() })).status).toBe(401);
     expect((await refresh(stack, client, first.body.refresh_token)).body.error).toBe('invalid_grant');
@@ -112,7 +121,10 @@ describe('authorization codes and PKCE', () => {
     const code = await approve(stack, client, pkce);
     const wrong = await exchange(stack, client, code, { ...pkce, verifier: newPkce().verifier });
     expect(wrong.status).toBe(400);
-    expect(wrong.body).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/code_verifier/) });
+    expect(wrong.body).toMatchObject({
+      error: 'invalid_grant',
+      error_description: expect.stringMatching(/code_verifier/),
+    });
     expect((await exchange(stack, client, code, pkce)).body.error).toBe('invalid_grant');
   });
 
@@ -120,16 +132,32 @@ describe('authorization codes and PKCE', () => {
     const client = await registerPublicClient(stack);
     const other = await registerPublicClient(stack, 'Other', 'https://other.example/cb');
     const pkce = newPkce();
-    const base = { grant_type: 'authorization_code', redirect_uri: client.redirect_uris[0], client_id: client.client_id };
+    const base = {
+      grant_type: 'authorization_code',
+      redirect_uri: client.redirect_uris[0],
+      client_id: client.client_id,
+    };
     const code1 = await approve(stack, client, pkce);
     expect((await token(stack, { ...base, code: code1 })).body).toMatchObject({ error: 'invalid_request' });
-    expect((await token(stack, { ...base, code: code1, code_verifier: 'short' })).body).toMatchObject({ error: 'invalid_request' });
-    expect((await token(stack, { ...base, code: code1, code_verifier: pkce.verifier, client_id: other.client_id })).body).toMatchObject({
+    expect((await token(stack, { ...base, code: code1, code_verifier: 'short' })).body).toMatchObject({
+      error: 'invalid_request',
+    });
+    expect(
+      (await token(stack, { ...base, code: code1, code_verifier: pkce.verifier, client_id: other.client_id })).body,
+    ).toMatchObject({
       error: 'invalid_grant',
     });
     const code2 = await approve(stack, client, pkce);
-    const elsewhere = await token(stack, { ...base, code: code2, code_verifier: pkce.verifier, redirect_uri: 'https://chatgpt.com/other' });
-    expect(elsewhere.body).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/redirect_uri/) });
+    const elsewhere = await token(stack, {
+      ...base,
+      code: code2,
+      code_verifier: pkce.verifier,
+      redirect_uri: 'https://chatgpt.com/other',
+    });
+    expect(elsewhere.body).toMatchObject({
+      error: 'invalid_grant',
+      error_description: expect.stringMatching(/redirect_uri/),
+    });
   });
 
   test('an expired code is refused', async () => {
@@ -143,7 +171,11 @@ describe('authorization codes and PKCE', () => {
   test('authorization requests without S256 PKCE are sent back with invalid_request, never with a code', async () => {
     const client = await registerPublicClient(stack);
     const pkce = newPkce();
-    const broken: Array<Record<string, string>> = [{ code_challenge_method: 'plain' }, { code_challenge: '' }, { code_challenge: 'x'.repeat(20) }];
+    const broken: Array<Record<string, string>> = [
+      { code_challenge_method: 'plain' },
+      { code_challenge: '' },
+      { code_challenge: 'x'.repeat(20) },
+    ];
     for (const extra of broken) {
       const page = await openApproval(stack, authorizeQuery(client, pkce, extra));
       expect(page.status).toBe(303);
@@ -154,7 +186,9 @@ describe('authorization codes and PKCE', () => {
     }
     const noMethod = authorizeQuery(client, pkce);
     noMethod.delete('code_challenge_method');
-    expect(new URL((await openApproval(stack, noMethod)).headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
+    expect(new URL((await openApproval(stack, noMethod)).headers.get('location')!).searchParams.get('error')).toBe(
+      'invalid_request',
+    );
     const implicit = await openApproval(stack, authorizeQuery(client, pkce, { response_type: 'token' }));
     expect(new URL(implicit.headers.get('location')!).searchParams.get('error')).toBe('unsupported_response_type');
     const foreign = await openApproval(stack, authorizeQuery(client, pkce, { resource: 'https://evil.example/mcp' }));
@@ -170,13 +204,18 @@ describe('refresh tokens', () => {
     const replay = await refresh(stack, client, tokens.refresh_token);
     bodies.push(replay.text);
     expect(replay.status).toBe(400);
-    expect(replay.body).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/already used/) });
+    expect(replay.body).toMatchObject({
+      error: 'invalid_grant',
+      error_description: expect.stringMatching(/already used/),
+    });
     // The thief and the legitimate client are both out: every token of the family is dead.
     expect((await refresh(stack, client, rotated.body.refresh_token)).body.error).toBe('invalid_grant');
     for (const access of [tokens.access_token, rotated.body.access_token]) {
       expect((await mcpStatusWith(stack, access, { 'cf-connecting-ip': nextIp() })).status).toBe(401);
     }
-    expect(stack.logs.records()).toContainEqual(expect.objectContaining({ message: 'oauth refresh token used twice: its grant is revoked' }));
+    expect(stack.logs.records()).toContainEqual(
+      expect.objectContaining({ message: 'oauth refresh token used twice: its grant is revoked' }),
+    );
   });
 
   test('a refresh token presented by another client is refused and revokes its family', async () => {
@@ -191,14 +230,22 @@ describe('redirect URIs', () => {
   test('an unregistered redirect URI gets an error page, never a redirect', async () => {
     const client = await registerPublicClient(stack);
     const pkce = newPkce();
-    for (const redirect of ['https://evil.example/cb', `${client.redirect_uris[0]}/x`, `${client.redirect_uris[0]}?a=1`, client.redirect_uris[0].toUpperCase()]) {
+    for (const redirect of [
+      'https://evil.example/cb',
+      `${client.redirect_uris[0]}/x`,
+      `${client.redirect_uris[0]}?a=1`,
+      client.redirect_uris[0].toUpperCase(),
+    ]) {
       const page = await openApproval(stack, authorizeQuery(client, pkce, { redirect_uri: redirect }));
       expect(page.status).toBe(400);
       expect(page.headers.get('location')).toBeNull();
       expect(page.html).toContain('not one the app registered');
       expect(page.csrf).toBeUndefined();
     }
-    const unknownClient = await openApproval(stack, authorizeQuery({ ...client, client_id: 'mcp_client_nobody' }, pkce));
+    const unknownClient = await openApproval(
+      stack,
+      authorizeQuery({ ...client, client_id: 'mcp_client_nobody' }, pkce),
+    );
     expect(unknownClient.status).toBe(400);
     expect(unknownClient.headers.get('location')).toBeNull();
   });
@@ -218,21 +265,29 @@ describe('redirect URIs', () => {
     expect(res.text).not.toContain(uri);
   });
 
-  test.each(['http://localhost:33418/callback', 'http://127.0.0.1:8976/cb', 'http://[::1]:9000/cb', 'https://claude.ai/api/mcp/auth_callback'])(
-    '%s may be registered',
-    async (uri) => {
-      const res = await register(stack, { client_name: 'x', redirect_uris: [uri], token_endpoint_auth_method: 'none' });
-      expect(res.status).toBe(201);
-    },
-  );
+  test.each([
+    'http://localhost:33418/callback',
+    'http://127.0.0.1:8976/cb',
+    'http://[::1]:9000/cb',
+    'https://claude.ai/api/mcp/auth_callback',
+  ])('%s may be registered', async (uri) => {
+    const res = await register(stack, { client_name: 'x', redirect_uris: [uri], token_endpoint_auth_method: 'none' });
+    expect(res.status).toBe(201);
+  });
 
   test('client metadata that cannot work is refused', async () => {
     const base = { redirect_uris: ['https://chatgpt.com/cb'] };
-    expect((await register(stack, { ...base, token_endpoint_auth_method: 'private_key_jwt' })).body.error).toBe('invalid_client_metadata');
-    expect((await register(stack, { ...base, grant_types: ['client_credentials'] })).body.error).toBe('invalid_client_metadata');
+    expect((await register(stack, { ...base, token_endpoint_auth_method: 'private_key_jwt' })).body.error).toBe(
+      'invalid_client_metadata',
+    );
+    expect((await register(stack, { ...base, grant_types: ['client_credentials'] })).body.error).toBe(
+      'invalid_client_metadata',
+    );
     expect((await register(stack, { ...base, client_name: 'a\u0000b' })).body.error).toBe('invalid_client_metadata');
     expect((await register(stack, { redirect_uris: [] })).body.error).toBe('invalid_redirect_uri');
-    expect((await register(stack, ['https://chatgpt.com/cb'] as unknown as Record<string, unknown>)).body.error).toBe('invalid_client_metadata');
+    expect((await register(stack, ['https://chatgpt.com/cb'] as unknown as Record<string, unknown>)).body.error).toBe(
+      'invalid_client_metadata',
+    );
   });
 });
 
@@ -244,12 +299,22 @@ describe('the approval page', () => {
     const attacker = { 'cf-connecting-ip': nextIp() };
     const page = await openApproval(stack, query, attacker);
     for (let i = 0; i < 10; i++) {
-      const res = await submitApproval(stack, query, { csrf: page.csrf!, secret: `guess-${i}`, decision: 'approve' }, { cookie: page.cookie!, ...attacker });
+      const res = await submitApproval(
+        stack,
+        query,
+        { csrf: page.csrf!, secret: `guess-${i}`, decision: 'approve' },
+        { cookie: page.cookie!, ...attacker },
+      );
       expect(res.status).toBe(403);
       expect(res.location).toBeNull();
       expect(res.html).toContain('That is not the owner password');
     }
-    const right = await submitApproval(stack, query, { csrf: page.csrf!, secret: OWNER_PASSWORD, decision: 'approve' }, { cookie: page.cookie!, ...attacker });
+    const right = await submitApproval(
+      stack,
+      query,
+      { csrf: page.csrf!, secret: OWNER_PASSWORD, decision: 'approve' },
+      { cookie: page.cookie!, ...attacker },
+    );
     expect(right.status).toBe(429);
     expect(right.location).toBeNull();
     expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -268,14 +333,22 @@ describe('the approval page', () => {
       [{ csrf: page.csrf!, secret: OWNER_PASSWORD, decision: 'approve' }, {}],
       [{ csrf: page.csrf!, secret: OWNER_PASSWORD, decision: 'approve' }, { cookie: other.cookie! }],
       [{ secret: OWNER_PASSWORD, decision: 'approve' }, { cookie: page.cookie! }],
-      [{ csrf: page.csrf!, secret: OWNER_PASSWORD, decision: 'approve' }, { cookie: page.cookie!, origin: 'https://evil.example' }],
+      [
+        { csrf: page.csrf!, secret: OWNER_PASSWORD, decision: 'approve' },
+        { cookie: page.cookie!, origin: 'https://evil.example' },
+      ],
     ];
     for (const [form, headers] of attempts) {
       const res = await submitApproval(stack, query, form, { ...headers, 'cf-connecting-ip': nextIp() });
       expect(res.status).toBe(403);
       expect(res.location).toBeNull();
     }
-    const ok = await submitApproval(stack, query, { csrf: page.csrf!, secret: OWNER_PASSWORD, decision: 'approve' }, { cookie: page.cookie!, origin: PUBLIC_URL });
+    const ok = await submitApproval(
+      stack,
+      query,
+      { csrf: page.csrf!, secret: OWNER_PASSWORD, decision: 'approve' },
+      { cookie: page.cookie!, origin: PUBLIC_URL },
+    );
     expect(ok.status).toBe(303);
   });
 
@@ -283,7 +356,12 @@ describe('the approval page', () => {
     const client = await registerPublicClient(stack);
     const query = authorizeQuery(client, newPkce());
     const page = await openApproval(stack, query);
-    const res = await submitApproval(stack, query, { csrf: page.csrf!, secret: 'x'.repeat(9_000), decision: 'approve' }, { cookie: page.cookie! });
+    const res = await submitApproval(
+      stack,
+      query,
+      { csrf: page.csrf!, secret: 'x'.repeat(9_000), decision: 'approve' },
+      { cookie: page.cookie! },
+    );
     expect(res.status).toBe(413);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     expect(res.location).toBeNull();
@@ -333,7 +411,12 @@ describe('the approval page', () => {
       const page = await openApproval(keyed, authorizeQuery(client, pkce));
       expect(page.html).toContain('API key of this server');
       const query = authorizeQuery(client, pkce);
-      const wrong = await submitApproval(keyed, query, { csrf: page.csrf!, secret: OWNER_PASSWORD, decision: 'approve' }, { cookie: page.cookie! });
+      const wrong = await submitApproval(
+        keyed,
+        query,
+        { csrf: page.csrf!, secret: OWNER_PASSWORD, decision: 'approve' },
+        { cookie: page.cookie! },
+      );
       expect(wrong.status).toBe(403);
       expect(await approve(keyed, client, pkce, { secret: TEST_API_KEY })).toMatch(/^mcp_ac_/);
     } finally {
@@ -360,7 +443,9 @@ describe('without a database (journal degraded): OAuth fails closed, the API key
     const page = await openApproval(degraded, new URLSearchParams({ client_id: 'c' }));
     expect(page.status).toBe(503);
     expect(page.html).toContain('database');
-    expect(degraded.logs.records()).toContainEqual(expect.objectContaining({ level: 'error', message: expect.stringMatching(/^oauth unavailable/) }));
+    expect(degraded.logs.records()).toContainEqual(
+      expect.objectContaining({ level: 'error', message: expect.stringMatching(/^oauth unavailable/) }),
+    );
   });
 
   test('an access token gets 503 JOURNAL_UNAVAILABLE (never access); the API key gets in', async () => {

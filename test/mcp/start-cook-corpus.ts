@@ -29,27 +29,100 @@ const json = (v: unknown) => JSON.stringify(v);
 
 /** Values of the wrong kind (JSON text), for any field. */
 const WRONG_TYPES = [
-  'null', 'true', 'false', '[]', '[65]', '{}', '{"value":65}', '[[[[[[[[[[[[[[[[65]]]]]]]]]]]]]]]]',
-  json('NaN'), json('Infinity'), json('-Infinity'), json('nan'), json('inf'), json('1e2'), json('0x41'), json('65,5'),
-  json(''), json('   '), json('hot'), json('６５'), json('65°C'), json('sixty-five'), json('1_000'), json('0b101'),
+  'null',
+  'true',
+  'false',
+  '[]',
+  '[65]',
+  '{}',
+  '{"value":65}',
+  '[[[[[[[[[[[[[[[[65]]]]]]]]]]]]]]]]',
+  json('NaN'),
+  json('Infinity'),
+  json('-Infinity'),
+  json('nan'),
+  json('inf'),
+  json('1e2'),
+  json('0x41'),
+  json('65,5'),
+  json(''),
+  json('   '),
+  json('hot'),
+  json('６５'),
+  json('65°C'),
+  json('sixty-five'),
+  json('1_000'),
+  json('0b101'),
   '"\\u0036\\u0035"', // "65" spelled with escapes: a valid numeric string
-  json('9'.repeat(400)), json('-' + '9'.repeat(400)), json('.'), json('+'), json('-'), json('65.5.5'), json('--65'),
-  '1e308', '-1e308', '1e400', '-1e400', '1e-400', '5e-324', '-0', '0', '1.7976931348623157e308',
-  '123456789012345678901234567890', '9007199254740993', '0.1e1', '6.5e1', '65E0', '6500e-2',
+  json('9'.repeat(400)),
+  json('-' + '9'.repeat(400)),
+  json('.'),
+  json('+'),
+  json('-'),
+  json('65.5.5'),
+  json('--65'),
+  '1e308',
+  '-1e308',
+  '1e400',
+  '-1e400',
+  '1e-400',
+  '5e-324',
+  '-0',
+  '0',
+  '1.7976931348623157e308',
+  '123456789012345678901234567890',
+  '9007199254740993',
+  '0.1e1',
+  '6.5e1',
+  '65E0',
+  '6500e-2',
 ];
 
 const TEMPERATURE_EDGES = [
-  39.94, 39.95, 40, 40.04, 54.94, 54.949999999999996, 54.95, 55, 56.94, 56.95, 57, 59.94, 59.95, 60, 94.99, 95, 95.04, 95.05, 95.1,
+  39.94, 39.95, 40, 40.04, 54.94, 54.949999999999996, 54.95, 55, 56.94, 56.95, 57, 59.94, 59.95, 60, 94.99, 95, 95.04,
+  95.05, 95.1,
 ];
 const TIME_EDGES = [0, 0.5, 0.99, 1, 1.9, 2, 59, 60, 240, 241, 5999, 5999.99, 6000, -1, -0.5];
 const THICKNESS_EDGES = [0, 4.99, 5, 5.01, 25, 50, 99.99, 100, 100.01, 150, -5];
 
 const FOODS = [
-  'chicken breast', 'Chicken Thighs', 'turkey', 'duck breast', 'ground beef', 'minced pork', 'ground turkey',
-  'burger patties', 'pork sausage', 'beef steak', 'ribeye', 'lamb chops', 'pork belly', 'salmon', 'cod fillet',
-  'tuna', 'eggs', 'duck egg', 'carrots', 'potatoes', 'asparagus', 'crème brûlée', 'yogurt', 'chickpeas',
-  'chicken of the woods', 'steak and eggs', 'mystery meat', 'something', 'Hähnchenbrust', '鶏むね肉', 'دجاج',
-  'breast', 'wings', '🍗 chicken', 'chicken 🐔'.repeat(3), '  salmon  ', '',
+  'chicken breast',
+  'Chicken Thighs',
+  'turkey',
+  'duck breast',
+  'ground beef',
+  'minced pork',
+  'ground turkey',
+  'burger patties',
+  'pork sausage',
+  'beef steak',
+  'ribeye',
+  'lamb chops',
+  'pork belly',
+  'salmon',
+  'cod fillet',
+  'tuna',
+  'eggs',
+  'duck egg',
+  'carrots',
+  'potatoes',
+  'asparagus',
+  'crème brûlée',
+  'yogurt',
+  'chickpeas',
+  'chicken of the woods',
+  'steak and eggs',
+  'mystery meat',
+  'something',
+  'Hähnchenbrust',
+  '鶏むね肉',
+  'دجاج',
+  'breast',
+  'wings',
+  '🍗 chicken',
+  'chicken 🐔'.repeat(3),
+  '  salmon  ',
+  '',
 ];
 
 function temperatureText(g: Gen): string {
@@ -105,7 +178,14 @@ export function structuredBody(g: Gen): string {
   if (g.chance(0.15)) {
     // Duplicate keys, before or after the first: JSON.parse keeps the last.
     const key = g.pick(['temperature_celsius', 'time_minutes', 'food_type', 'thickness_mm']);
-    const value = key === 'temperature_celsius' ? temperatureText(g) : key === 'time_minutes' ? timeText(g) : key === 'food_type' ? foodText(g) : thicknessText(g);
+    const value =
+      key === 'temperature_celsius'
+        ? temperatureText(g)
+        : key === 'time_minutes'
+          ? timeText(g)
+          : key === 'food_type'
+            ? foodText(g)
+            : thicknessText(g);
     pairs.splice(g.int(0, pairs.length), 0, [key, value]);
   }
   if (g.chance(0.2)) {

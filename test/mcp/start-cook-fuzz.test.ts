@@ -31,7 +31,10 @@ beforeAll(async () => {
   stack.sim.events.on('command', (r: ReceivedFrame) => {
     if (r.frame.command === 'CMD_APC_START') starts.push(r);
   });
-  clients = [await connectMcp(stack.mcpUrl, TEST_API_KEY, 'legacy'), await connectMcp(stack.mcpUrl, TEST_API_KEY, 'modern')];
+  clients = [
+    await connectMcp(stack.mcpUrl, TEST_API_KEY, 'legacy'),
+    await connectMcp(stack.mcpUrl, TEST_API_KEY, 'modern'),
+  ];
 });
 afterAll(async () => {
   for (const client of clients) await client.close();
@@ -66,7 +69,12 @@ test(`fuzzed start_cook arguments (seed ${SEED}): the validator's answer every t
     try {
       result = (await clients[i % 2].callTool({ name: 'start_cook', arguments: args })) as typeof result;
     } catch (err) {
-      mismatches.push({ seed: SEED, index: i, args: JSON.stringify(args).slice(0, 300), problem: `call failed: ${String(err)}` });
+      mismatches.push({
+        seed: SEED,
+        index: i,
+        args: JSON.stringify(args).slice(0, 300),
+        problem: `call failed: ${String(err)}`,
+      });
       continue;
     }
     const sent = starts.slice(before);
@@ -88,16 +96,23 @@ test(`fuzzed start_cook arguments (seed ${SEED}): the validator's answer every t
   expect(starts).toHaveLength(accepted);
 }, 120_000);
 
-function judge(expected: Expectation, result: { isError?: boolean; structuredContent?: any }, sent: ReceivedFrame[]): string | null {
+function judge(
+  expected: Expectation,
+  result: { isError?: boolean; structuredContent?: any },
+  sent: ReceivedFrame[],
+): string | null {
   if (!expected.ok) {
     if (sent.length > 0) return `START sent for refused arguments: ${JSON.stringify(sent.map((s) => s.frame.payload))}`;
     if (!result.isError || result.structuredContent?.error !== expected.code) {
       return `expected ${expected.code}, got ${JSON.stringify(result).slice(0, 200)}`;
     }
-    return typeof result.structuredContent?.message === 'string' && result.structuredContent.message !== '' ? null : 'error without a message';
+    return typeof result.structuredContent?.message === 'string' && result.structuredContent.message !== ''
+      ? null
+      : 'error without a message';
   }
   const { cook } = expected;
-  if (result.isError) return `expected a cook (${cook.temperatureC} °C, ${cook.timeMinutes} min), got ${result.structuredContent?.error}`;
+  if (result.isError)
+    return `expected a cook (${cook.temperatureC} °C, ${cook.timeMinutes} min), got ${result.structuredContent?.error}`;
   if (sent.length !== 1) return `expected one START, got ${sent.length}`;
   const payload = sent[0].frame.payload as Record<string, unknown>;
   if (payload.targetTemperature !== cook.temperatureC || payload.timer !== cook.timeMinutes * 60) {

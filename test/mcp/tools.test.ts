@@ -9,7 +9,16 @@ import type { Client } from '@modelcontextprotocol/client';
 import { buildOpenApiDocument } from '../../app/http/openapi';
 import type { ReceivedFrame } from '../../app/simulator/types';
 import { until } from '../helpers/events';
-import { connectMcp, MCP_HEADERS, initializeBody, PUBLIC_URL, startMcpStack, TEST_API_KEY, type Era, type McpStack } from './harness';
+import {
+  connectMcp,
+  MCP_HEADERS,
+  initializeBody,
+  PUBLIC_URL,
+  startMcpStack,
+  TEST_API_KEY,
+  type Era,
+  type McpStack,
+} from './harness';
 
 let stack: McpStack;
 const starts: ReceivedFrame[] = [];
@@ -49,7 +58,14 @@ describe.each<Era>(['legacy', 'modern'])('the %s protocol era', (era) => {
 
   test('six tools, each with a title, every annotation, and guidance to plan and confirm', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['get_cook', 'get_status', 'list_cooks', 'plan_cook', 'start_cook', 'stop_cook']);
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      'get_cook',
+      'get_status',
+      'list_cooks',
+      'plan_cook',
+      'start_cook',
+      'stop_cook',
+    ]);
     const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
     for (const tool of tools) {
       expect(tool.title).toEqual(expect.any(String));
@@ -62,7 +78,8 @@ describe.each<Era>(['legacy', 'modern'])('the %s protocol era', (era) => {
       });
       expect(tool.inputSchema.type).toBe('object');
     }
-    for (const name of ['get_status', 'plan_cook', 'list_cooks', 'get_cook']) expect(byName[name].annotations?.readOnlyHint).toBe(true);
+    for (const name of ['get_status', 'plan_cook', 'list_cooks', 'get_cook'])
+      expect(byName[name].annotations?.readOnlyHint).toBe(true);
     for (const name of ['start_cook', 'stop_cook']) expect(byName[name].annotations?.readOnlyHint).toBe(false);
     expect(byName.stop_cook.annotations?.destructiveHint).toBe(true);
     expect(byName.start_cook.annotations?.idempotentHint).toBe(false);
@@ -72,30 +89,48 @@ describe.each<Era>(['legacy', 'modern'])('the %s protocol era', (era) => {
     expect(byName.plan_cook.description).toMatch(/BEFORE start_cook/);
   });
 
-  test('the input schemas are the OpenAPI document\'s fields: one source, three outputs', async () => {
+  test("the input schemas are the OpenAPI document's fields: one source, three outputs", async () => {
     const { tools } = await client.listTools();
     const start = tools.find((t) => t.name === 'start_cook')!;
     const openapi = buildOpenApiDocument({ publicUrl: PUBLIC_URL, version: 'x' }).components.schemas.StartCookRequest;
     const asToolProperty = ({ example, ...rest }: Record<string, unknown>) => ({ ...rest, examples: [example] });
     const expected = Object.fromEntries(
-      Object.entries(openapi.properties ?? {}).map(([name, schema]) => [name, asToolProperty(schema as Record<string, unknown>)]),
+      Object.entries(openapi.properties ?? {}).map(([name, schema]) => [
+        name,
+        asToolProperty(schema as Record<string, unknown>),
+      ]),
     );
     expect(start.inputSchema.properties).toEqual(expected);
     expect(start.inputSchema.required).toEqual(openapi.required);
     const plan = tools.find((t) => t.name === 'plan_cook')!;
-    expect(Object.keys(plan.inputSchema.properties ?? {}).sort()).toEqual(['food_type', 'temperature_celsius', 'thickness_mm']);
+    expect(Object.keys(plan.inputSchema.properties ?? {}).sort()).toEqual([
+      'food_type',
+      'temperature_celsius',
+      'thickness_mm',
+    ]);
     expect(plan.inputSchema.properties?.temperature_celsius).toEqual(expected.temperature_celsius);
     expect(plan.inputSchema.required).toEqual(['temperature_celsius']);
   });
 
   test('plan, start, status and stop: structuredContent is the HTTP API body, and the cooker gets the validated cook', async () => {
-    const plan = await call(client, 'plan_cook', { temperature_celsius: 63, food_type: 'chicken breast', thickness_mm: 30 });
+    const plan = await call(client, 'plan_cook', {
+      temperature_celsius: 63,
+      food_type: 'chicken breast',
+      thickness_mm: 30,
+    });
     expect(plan.isError).toBeFalsy();
-    expect(plan.structuredContent).toEqual(stack.operations.planCook({ temperature_celsius: 63, food_type: 'chicken breast', thickness_mm: 30 }));
+    expect(plan.structuredContent).toEqual(
+      stack.operations.planCook({ temperature_celsius: 63, food_type: 'chicken breast', thickness_mm: 30 }),
+    );
     expect(JSON.parse(plan.content[0].text!)).toEqual(plan.structuredContent);
 
     const before = starts.length;
-    const started = await call(client, 'start_cook', { temperature_celsius: '63.04', time_minutes: 90.7, food_type: ' chicken breast ', thickness_mm: 30 });
+    const started = await call(client, 'start_cook', {
+      temperature_celsius: '63.04',
+      time_minutes: 90.7,
+      food_type: ' chicken breast ',
+      thickness_mm: 30,
+    });
     expect(started.isError).toBeFalsy();
     expect(started.structuredContent).toMatchObject({
       success: true,
@@ -106,7 +141,9 @@ describe.each<Era>(['legacy', 'modern'])('the %s protocol era', (era) => {
       cook_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     expect(JSON.parse(started.content[0].text!)).toEqual(started.structuredContent);
-    expect(starts.slice(before).map((s) => s.frame.payload)).toEqual([expect.objectContaining({ targetTemperature: 63, timer: 5400, unit: 'C' })]);
+    expect(starts.slice(before).map((s) => s.frame.payload)).toEqual([
+      expect.objectContaining({ targetTemperature: 63, timer: 5400, unit: 'C' }),
+    ]);
 
     const status = await call(client, 'get_status');
     expect(status.isError).toBeFalsy();
@@ -133,7 +170,7 @@ describe.each<Era>(['legacy', 'modern'])('the %s protocol era', (era) => {
     expect(starts.length).toBe(before);
   });
 
-  test('invalid input gets the validator\'s own code, not a schema error', async () => {
+  test("invalid input gets the validator's own code, not a schema error", async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{}, 'MISSING_TEMPERATURE'],
       [{ temperature_celsius: 65 }, 'MISSING_TIME'],
@@ -146,7 +183,11 @@ describe.each<Era>(['legacy', 'modern'])('the %s protocol era', (era) => {
     ];
     for (const [args, code] of cases) {
       const result = await call(client, 'start_cook', args);
-      expect({ args, isError: result.isError, code: result.structuredContent?.error }).toEqual({ args, isError: true, code });
+      expect({ args, isError: result.isError, code: result.structuredContent?.error }).toEqual({
+        args,
+        isError: true,
+        code,
+      });
       const viaHttp = await stack.api({ method: 'POST', path: '/start-cook', body: args });
       expect(result.structuredContent).toEqual(viaHttp.body);
     }
@@ -155,7 +196,11 @@ describe.each<Era>(['legacy', 'modern'])('the %s protocol era', (era) => {
   test('DEVICE_BUSY while a cook runs, NO_ACTIVE_COOK when idle, COOK_NOT_FOUND for an unknown cook', async () => {
     const first = await call(client, 'start_cook', { temperature_celsius: 70, time_minutes: 30, food_type: 'carrots' });
     expect(first.isError).toBeFalsy();
-    const second = await call(client, 'start_cook', { temperature_celsius: 70, time_minutes: 30, food_type: 'carrots' });
+    const second = await call(client, 'start_cook', {
+      temperature_celsius: 70,
+      time_minutes: 30,
+      food_type: 'carrots',
+    });
     expect(second.structuredContent).toMatchObject({ error: 'DEVICE_BUSY' });
     expect((await call(client, 'stop_cook')).isError).toBeFalsy();
     await idle();
@@ -179,7 +224,7 @@ describe.each<Era>(['legacy', 'modern'])('the %s protocol era', (era) => {
   });
 });
 
-test('start_cook through MCP has the HTTP route\'s limit: the 11th in a minute is RATE_LIMITED and sends nothing', async () => {
+test("start_cook through MCP has the HTTP route's limit: the 11th in a minute is RATE_LIMITED and sends nothing", async () => {
   stack.advance(60_000);
   const client = await connectMcp(stack.mcpUrl, TEST_API_KEY, 'legacy', { 'cf-connecting-ip': '10.30.0.1' });
   try {
@@ -216,7 +261,9 @@ describe('the /mcp endpoint over raw HTTP', () => {
     expect(res.headers['x-request-id']).toBe('mcp-req-1');
     expect(res.headers['cache-control']).toBe('no-store, no-transform');
     expect(res.headers['x-powered-by']).toBeUndefined();
-    expect(stack.logs.records()).toContainEqual(expect.objectContaining({ message: 'request', requestId: 'mcp-req-1', status: 200 }));
+    expect(stack.logs.records()).toContainEqual(
+      expect.objectContaining({ message: 'request', requestId: 'mcp-req-1', status: 200 }),
+    );
   });
 
   test('a foreign Origin is refused with 403 before anything else; our own Origin passes', async () => {

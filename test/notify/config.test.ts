@@ -47,7 +47,13 @@ test('both targets read, credentials taken out of the URL', () => {
     https: true,
     secret: 'a'.repeat(32),
   });
-  expect(c.ntfy).toEqual({ url: 'https://ntfy.sh/my-secret-topic_42', host: 'ntfy.sh', auth: null, https: true, token: 'tk_abcdef' });
+  expect(c.ntfy).toEqual({
+    url: 'https://ntfy.sh/my-secret-topic_42',
+    host: 'ntfy.sh',
+    auth: null,
+    https: true,
+    token: 'tk_abcdef',
+  });
   expect(notificationsEnabled(c)).toBe(true);
   expect(describeNotifyConfig(c).join('\n')).not.toMatch(/abc-def-123|my-secret-topic|p@ss|tk_abcdef|aaaa/);
 });
@@ -75,7 +81,12 @@ test('plain http is allowed for loopback and private addresses, with a warning n
 });
 
 test('plain http to a public address is refused; the message never echoes the URL', () => {
-  for (const url of ['http://hooks.example.com/abc', 'http://8.8.8.8/x', 'http://172.32.0.1/x', 'http://[2001:db8::1]/x']) {
+  for (const url of [
+    'http://hooks.example.com/abc',
+    'http://8.8.8.8/x',
+    'http://172.32.0.1/x',
+    'http://[2001:db8::1]/x',
+  ]) {
     const p = problems({ NOTIFY_WEBHOOK_URL: url });
     expect(p).toEqual([
       'NOTIFY_WEBHOOK_URL must use https:// (plain http:// is accepted only for loopback and private-network addresses)',
@@ -107,10 +118,15 @@ test('secrets: whitespace and a short signing key are refused without echoing th
 });
 
 test('NOTIFY_EVENTS restricts the events; an unknown name lists the valid ones', () => {
-  expect(loadNotifyConfig({ NOTIFY_EVENTS: ' discard_food, cook_done ,discard_food' }).events).toEqual(['cook_done', 'discard_food']);
+  expect(loadNotifyConfig({ NOTIFY_EVENTS: ' discard_food, cook_done ,discard_food' }).events).toEqual([
+    'cook_done',
+    'discard_food',
+  ]);
   const p = problems({ NOTIFY_EVENTS: 'cook_done,cook_finished,low_watter' });
   expect(p).toHaveLength(1);
-  expect(p[0]).toBe(`NOTIFY_EVENTS must list only known events (unknown: cook_finished, low_watter); valid events: ${NOTIFY_EVENT_NAMES.join(', ')}`);
+  expect(p[0]).toBe(
+    `NOTIFY_EVENTS must list only known events (unknown: cook_finished, low_watter); valid events: ${NOTIFY_EVENT_NAMES.join(', ')}`,
+  );
   expect(problems({ NOTIFY_EVENTS: ' , ' })[0]).toMatch(/^NOTIFY_EVENTS must list at least one event/);
 });
 
@@ -134,7 +150,10 @@ test('notifySecrets lists what the logger must scrub', () => {
 });
 
 test('a token and URL credentials together: the token wins, with a warning', () => {
-  const c = loadNotifyConfig({ NOTIFY_NTFY_URL: 'https://me:pw-123456@ntfy.example.com/alerts', NOTIFY_NTFY_TOKEN: 'tk_abc' });
+  const c = loadNotifyConfig({
+    NOTIFY_NTFY_URL: 'https://me:pw-123456@ntfy.example.com/alerts',
+    NOTIFY_NTFY_TOKEN: 'tk_abc',
+  });
   expect(notifyConfigWarnings(c)).toEqual([
     'NOTIFY_NTFY_URL carries a user name and password and NOTIFY_NTFY_TOKEN is set: the token is used',
   ]);

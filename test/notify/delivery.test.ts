@@ -67,7 +67,10 @@ async function settle(n: Notifier, count: number): Promise<void> {
 }
 
 test('every event reaches the webhook with the documented body and headers, signed, in order', async () => {
-  const config = configFor({ NOTIFY_WEBHOOK_URL: hook.url('/api/webhook/anova-123'), NOTIFY_WEBHOOK_SECRET: WEBHOOK_SECRET });
+  const config = configFor({
+    NOTIFY_WEBHOOK_URL: hook.url('/api/webhook/anova-123'),
+    NOTIFY_WEBHOOK_SECRET: WEBHOOK_SECRET,
+  });
   notifier = new Notifier({ config, logger: captureLogger().logger, outbox: new MemoryOutbox() });
   const queued = collect<{ eventId: string; event: string }>(notifier, 'queued');
   notifier.start();
@@ -162,7 +165,11 @@ test('both targets get every notification, each in order, independently', async 
   await done;
   const ids = hook.requests.map((r) => r.headers['x-anova-event-id']);
   expect(ntfy.requests.map((r) => r.headers['x-anova-event-id'])).toEqual(ids);
-  expect(hook.requests.map((r) => r.headers['x-anova-event'])).toEqual(['temperature_reached', 'pasteurised', 'cook_done']);
+  expect(hook.requests.map((r) => r.headers['x-anova-event'])).toEqual([
+    'temperature_reached',
+    'pasteurised',
+    'cook_done',
+  ]);
   expect(notifier.queued()).toEqual({ total: 0, byTarget: { webhook: 0, ntfy: 0 }, inFlight: 0 });
 });
 

@@ -38,7 +38,12 @@ test('sends one test notification to every target and prints each outcome; exit 
   expect(lines[0]).toMatch(new RegExp(`^webhook +127\\.0\\.0\\.1:${hook.port} +delivered \\(HTTP 200\\) in \\d+ ms$`));
   expect(lines[1]).toMatch(new RegExp(`^ntfy +127\\.0\\.0\\.1:${ntfy.port} +delivered \\(HTTP 200\\) in \\d+ ms$`));
   expect(hook.requests[0].headers['x-anova-event']).toBe('test');
-  expect(JSON.parse(hook.requests[0].body.toString())).toMatchObject({ event: 'test', cook_id: null, status: null, title: 'Test notification' });
+  expect(JSON.parse(hook.requests[0].body.toString())).toMatchObject({
+    event: 'test',
+    cook_id: null,
+    status: null,
+    title: 'Test notification',
+  });
   expect(hook.requests[0].headers['x-anova-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
   expect(decodeHeader(ntfy.requests[0].headers.title)).toBe('Test notification');
   expect(ntfy.requests[0].headers.priority).toBe('3');
@@ -50,7 +55,11 @@ test('a failing target: its reason is printed, exit 1; one attempt only', async 
   await ntfy.down();
   const o = output();
   const logs = captureLogger();
-  const code = await runNotifyTest(configFor({ NOTIFY_WEBHOOK_URL: hook.url('/h'), NOTIFY_NTFY_URL: ntfy.url('/topic') }), o.out, logs.logger);
+  const code = await runNotifyTest(
+    configFor({ NOTIFY_WEBHOOK_URL: hook.url('/h'), NOTIFY_NTFY_URL: ntfy.url('/topic') }),
+    o.out,
+    logs.logger,
+  );
   expect(code).toBe(1);
   expect(o.text()).toContain('failed: HTTP 403, the receiver refused the credentials');
   expect(o.text()).toContain('failed: connection refused: is the receiver running, and is the port right?');
@@ -61,7 +70,9 @@ test('a failing target: its reason is printed, exit 1; one attempt only', async 
 test('a receiver that does not answer: reported as a timeout', async () => {
   hook.respond(() => 'hang');
   const o = output();
-  const code = await runNotifyTest(configFor({ NOTIFY_WEBHOOK_URL: hook.url('/h') }), o.out, captureLogger().logger, { timeoutMs: 200 });
+  const code = await runNotifyTest(configFor({ NOTIFY_WEBHOOK_URL: hook.url('/h') }), o.out, captureLogger().logger, {
+    timeoutMs: 200,
+  });
   expect(code).toBe(1);
   expect(o.text()).toContain('failed: no answer within 200 ms');
 });

@@ -5,7 +5,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import { MIGRATIONS } from '../../app/journal/migrations';
 import { Notifier } from '../../app/notify/notifier';
-import { MemoryOutbox, SqliteOutbox, createOutbox } from '../../app/notify/outbox';
+import { type MemoryOutbox, SqliteOutbox, createOutbox } from '../../app/notify/outbox';
 import type { NotifyEventName } from '../../app/notify/types';
 import { captureLogger } from '../helpers/logs';
 import {
@@ -55,7 +55,9 @@ const EVENTS: NotifyEventName[] = ['temperature_reached', 'low_water', 'discard_
 test('migration 2 is the outbox, at its place in the list', () => {
   expect(MIGRATIONS[1].version).toBe(2);
   const h = handle();
-  expect(Number((h.prepare('PRAGMA user_version').get() as { user_version: number }).user_version)).toBeGreaterThanOrEqual(2);
+  expect(
+    Number((h.prepare('PRAGMA user_version').get() as { user_version: number }).user_version),
+  ).toBeGreaterThanOrEqual(2);
   expect(outboxRows(h)).toEqual([]);
 });
 
@@ -83,7 +85,9 @@ test('close() with undelivered notifications, then a new Notifier over the same 
   expect(hook.requests.map((r) => r.headers['x-anova-event'])).toEqual(EVENTS);
   expect(hook.requests.map((r) => r.headers['x-anova-event-id'])).toEqual(queued.map((q) => q.eventId));
   expect(outboxRows(second)).toEqual([]);
-  expect(logs.records().find((r) => r.message === 'delivering notifications from before the restart')).toMatchObject({ count: 3 });
+  expect(logs.records().find((r) => r.message === 'delivering notifications from before the restart')).toMatchObject({
+    count: 3,
+  });
 });
 
 test('a crash right after publish(): the row is already on disk and goes out after the restart', async () => {
@@ -156,7 +160,11 @@ test('at start, rows older than a day are dropped with one warn line; rows for a
   const now = Date.now();
   const old = new Notifier({ config, logger: captureLogger().logger, outbox, clock: () => now - 25 * 3600_000 });
   old.publish({ event: 'cook_done', cookId: COOK_ID, at: now - 25 * 3600_000, status: null });
-  const elsewhere = new Notifier({ config: configFor({ NOTIFY_NTFY_URL: ntfy.url('/gone') }), logger: captureLogger().logger, outbox });
+  const elsewhere = new Notifier({
+    config: configFor({ NOTIFY_NTFY_URL: ntfy.url('/gone') }),
+    logger: captureLogger().logger,
+    outbox,
+  });
   elsewhere.publish({ event: 'low_water', cookId: COOK_ID, at: now, status: null });
   expect(outboxRows(h)).toHaveLength(2);
 
@@ -175,7 +183,11 @@ test('the database failing: one warn line, notifications still delivered from me
   const broken = new DatabaseSync(':memory:'); // no migrations: every outbox statement fails
   open.push(broken);
   const logs = captureLogger();
-  const n = new Notifier({ config: configFor({ NOTIFY_WEBHOOK_URL: hook.url('/h') }), logger: logs.logger, outbox: createOutbox(broken) });
+  const n = new Notifier({
+    config: configFor({ NOTIFY_WEBHOOK_URL: hook.url('/h') }),
+    logger: logs.logger,
+    outbox: createOutbox(broken),
+  });
   n.start();
   const done = settle(n, 2);
   n.publish({ event: 'low_water', cookId: COOK_ID, at: Date.now(), status: null });
@@ -184,7 +196,10 @@ test('the database failing: one warn line, notifications still delivered from me
   await n.close();
   expect(hook.requests.map((r) => r.headers['x-anova-event'])).toEqual(['low_water', 'water_empty']);
   const warnLines = logs.records().filter((r) => r.level === 'warn');
-  expect(warnLines.map((r) => r.message)).toEqual(['notification outbox could not be read; earlier notifications are not resent', 'notification outbox write failed; notifications are kept in memory until delivered']);
+  expect(warnLines.map((r) => r.message)).toEqual([
+    'notification outbox could not be read; earlier notifications are not resent',
+    'notification outbox write failed; notifications are kept in memory until delivered',
+  ]);
 });
 
 test('the in-memory outbox (journal degraded) outlives a Notifier in the same process', async () => {

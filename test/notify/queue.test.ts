@@ -8,7 +8,16 @@ import { MemoryOutbox, SqliteOutbox } from '../../app/notify/outbox';
 import type { NotifyEventName } from '../../app/notify/types';
 import { captureLogger } from '../helpers/logs';
 import { heapUsedAfterGc } from '../helpers/memory';
-import { collect, configFor, COOK_ID, outboxRows, sampleStatus, startReceiver, tempDatabase, type Receiver } from './support';
+import {
+  collect,
+  configFor,
+  COOK_ID,
+  outboxRows,
+  sampleStatus,
+  startReceiver,
+  tempDatabase,
+  type Receiver,
+} from './support';
 
 let hung: Receiver;
 let notifier: Notifier | undefined;
@@ -32,9 +41,12 @@ test('publish() returns before any request is made and never waits on a hung rec
   });
   notifier.start();
   const arrivals = collect(hung.events, 'request');
-  expect(notifier.publish({ event: 'cook_done', cookId: COOK_ID, at: Date.now(), status: sampleStatus() })).toBeUndefined();
+  expect(
+    notifier.publish({ event: 'cook_done', cookId: COOK_ID, at: Date.now(), status: sampleStatus() }),
+  ).toBeUndefined();
   expect(arrivals).toHaveLength(0); // nothing on the wire yet: the caller's path did no I/O
-  for (let i = 0; i < 20; i++) notifier.publish({ event: 'low_water', cookId: COOK_ID, at: Date.now(), status: sampleStatus() });
+  for (let i = 0; i < 20; i++)
+    notifier.publish({ event: 'low_water', cookId: COOK_ID, at: Date.now(), status: sampleStatus() });
   await new Promise<void>((resolve) => hung.events.on('request', () => arrivals.length === 2 && resolve()));
   // One request per target on the wire, hanging; everything else waits its turn.
   expect(notifier.queued()).toEqual({ total: 21, byTarget: { webhook: 21, ntfy: 21 }, inFlight: 2 });
@@ -68,7 +80,9 @@ test('bounded: the oldest non-critical are dropped first; discard_food and cook_
     const expected = [queued[3].eventId, queued[11].eventId, ...queued.slice(32).map((q) => q.eventId)];
     expect([...kept].sort()).toEqual(expected.sort());
     // Dropped oldest first, exactly the others.
-    expect(dropped.map((d) => d.eventId)).toEqual(queued.filter((q) => !expected.includes(q.eventId)).map((q) => q.eventId));
+    expect(dropped.map((d) => d.eventId)).toEqual(
+      queued.filter((q) => !expected.includes(q.eventId)).map((q) => q.eventId),
+    );
     // One warn line for the whole episode, not one per drop.
     expect(logs.records().filter((r) => r.level === 'warn')).toHaveLength(1);
   } finally {
@@ -89,7 +103,12 @@ test('only critical ones queued: the bound gives way rather than drop one', asyn
   const dropped = collect(notifier, 'dropped');
   notifier.start();
   for (let i = 0; i < 6; i++) {
-    notifier.publish({ event: i % 2 ? 'discard_food' : 'cook_interrupted', cookId: `cook-${i}`, at: Date.now(), status: null });
+    notifier.publish({
+      event: i % 2 ? 'discard_food' : 'cook_interrupted',
+      cookId: `cook-${i}`,
+      at: Date.now(),
+      status: null,
+    });
   }
   notifier.publish({ event: 'low_water', cookId: 'cook-6', at: Date.now(), status: null });
   expect(notifier.queued().total).toBe(6);
@@ -109,7 +128,12 @@ test('memory stays bounded under thousands of notifications to a hung receiver',
   notifier.start();
   const burst = (count: number) => {
     for (let i = 0; i < count; i++) {
-      notifier!.publish({ event: 'temperature_drop', cookId: COOK_ID, at: Date.now(), status: sampleStatus({ time_elapsed_minutes: i }) });
+      notifier!.publish({
+        event: 'temperature_drop',
+        cookId: COOK_ID,
+        at: Date.now(),
+        status: sampleStatus({ time_elapsed_minutes: i }),
+      });
     }
   };
   burst(500); // warm up: the queue is full from here on

@@ -73,20 +73,30 @@ test('a receiver down for 2 minutes, then up: everything delivered once it is up
   const deliveredAt: number[] = [];
   n.on('delivered', () => deliveredAt.push(timers.now));
   let up = false;
-  await drive(n, timers, () => settled.length === 4, async () => {
-    // Up from the 2-minute mark: the retry due then (or after) finds it listening.
-    if (!up && timers.now + (timers.nextDelay() ?? 0) - t0 >= 120_000) {
-      await hook.up();
-      up = true;
-    }
-  });
+  await drive(
+    n,
+    timers,
+    () => settled.length === 4,
+    async () => {
+      // Up from the 2-minute mark: the retry due then (or after) finds it listening.
+      if (!up && timers.now + (timers.nextDelay() ?? 0) - t0 >= 120_000) {
+        await hook.up();
+        up = true;
+      }
+    },
+  );
   expect(deliveredAt[0] - t0).toBeGreaterThanOrEqual(120_000);
   // Delivered at the first retry after it came up (retries are at most 60 s apart).
   expect(deliveredAt[0] - t0).toBeLessThanOrEqual(180_000);
   expect(retries.length).toBeGreaterThanOrEqual(5);
   expect(retries.every((r) => r.code === 'ECONNREFUSED')).toBe(true);
   // Only the head was retried while the receiver was down; the rest waited their turn.
-  expect(hook.requests.map((r) => r.headers['x-anova-event'])).toEqual(['temperature_reached', 'low_water', 'pasteurised', 'cook_done']);
+  expect(hook.requests.map((r) => r.headers['x-anova-event'])).toEqual([
+    'temperature_reached',
+    'low_water',
+    'pasteurised',
+    'cook_done',
+  ]);
   expect(hook.requests.map((r) => r.headers['x-anova-event-id'])).toEqual(queued.map((q) => q.eventId));
   expect(outbox.size).toBe(0);
   expect(warns()).toEqual([]);
@@ -112,7 +122,13 @@ test('500 five times, then 200: delivered, with the same id, body and signature 
   expect(warns()).toEqual([]);
   const info = logs.records().filter((r) => r.message === 'notification delivered');
   expect(info).toHaveLength(1);
-  expect(info[0]).toMatchObject({ level: 'info', target: 'webhook', host: `127.0.0.1:${hook.port}`, event: 'cook_done', attempts: 6 });
+  expect(info[0]).toMatchObject({
+    level: 'info',
+    target: 'webhook',
+    host: `127.0.0.1:${hook.port}`,
+    event: 'cook_done',
+    attempts: 6,
+  });
 });
 
 test('400: given up at once with one warn line, and the next notification still goes', async () => {
@@ -124,10 +140,16 @@ test('400: given up at once with one warn line, and the next notification still 
   publish(n, 'low_water');
   publish(n, 'cook_done');
   await drive(n, timers, () => settled.length === 2);
-  expect(rejected).toEqual([expect.objectContaining({ target: 'webhook', event: 'low_water', status: 400, attempts: 1 })]);
+  expect(rejected).toEqual([
+    expect.objectContaining({ target: 'webhook', event: 'low_water', status: 400, attempts: 1 }),
+  ]);
   expect(hook.requests.map((r) => r.headers['x-anova-event'])).toEqual(['low_water', 'cook_done']);
   expect(warns()).toHaveLength(1);
-  expect(warns()[0]).toMatchObject({ message: 'notification rejected by the receiver; not retried', status: 400, event: 'low_water' });
+  expect(warns()[0]).toMatchObject({
+    message: 'notification rejected by the receiver; not retried',
+    status: 400,
+    event: 'low_water',
+  });
   expect(timers.size).toBe(0);
 });
 
@@ -153,7 +175,13 @@ test.each([408, 429, 502, 503, 504])('%i is retried', async (status) => {
 });
 
 test('429 honours Retry-After (seconds), capped at 5 minutes', async () => {
-  hook.respond((_r, i) => (i === 0 ? { status: 429, headers: { 'retry-after': '90' } } : i === 1 ? { status: 429, headers: { 'retry-after': '86400' } } : { status: 200 }));
+  hook.respond((_r, i) =>
+    i === 0
+      ? { status: 429, headers: { 'retry-after': '90' } }
+      : i === 1
+        ? { status: 429, headers: { 'retry-after': '86400' } }
+        : { status: 200 },
+  );
   const n = make();
   const delivered = collect(n, 'delivered');
   const retries = collect<{ delayMs: number }>(n, 'retry');
@@ -183,7 +211,11 @@ test('never taking it: retried for at least 10 minutes, first retry within 5 s, 
   expect(attempts[attempts.length - 1] - attempts[0]).toBeLessThan(12 * 60_000);
   expect(hook.requests).toHaveLength(attempts.length);
   expect(warns()).toHaveLength(1);
-  expect(warns()[0]).toMatchObject({ message: 'notification given up after retrying', event: 'discard_food', last: 503 });
+  expect(warns()[0]).toMatchObject({
+    message: 'notification given up after retrying',
+    event: 'discard_food',
+    last: 503,
+  });
   expect(outbox.size).toBe(0);
 });
 

@@ -8,7 +8,16 @@ import { Notifier } from '../../app/notify/notifier';
 import { runNotifyTest } from '../../app/notify/notify-test';
 import { MemoryOutbox } from '../../app/notify/outbox';
 import { captureLogger } from '../helpers/logs';
-import { collect, configFor, COOK_ID, drive, ManualTimers, sampleStatus, startReceiver, type Receiver } from './support';
+import {
+  collect,
+  configFor,
+  COOK_ID,
+  drive,
+  ManualTimers,
+  sampleStatus,
+  startReceiver,
+  type Receiver,
+} from './support';
 
 const PASSWORD = 'url-password-Qx81';
 const SECRET = 'whsec-never-log-me-0123456789';
@@ -50,7 +59,14 @@ test('delivered, retried, rejected, given up, dropped: no secret in any log line
   ntfy.respond((_r, i) => ({ status: i === 0 ? 200 : i === 1 ? 429 : 400 }));
   const logs = captureLogger([], 'debug');
   const timers = new ManualTimers();
-  const n = new Notifier({ config: config(), logger: logs.logger, outbox: new MemoryOutbox(), clock: timers.clock, timers, capacity: 3 });
+  const n = new Notifier({
+    config: config(),
+    logger: logs.logger,
+    outbox: new MemoryOutbox(),
+    clock: timers.clock,
+    timers,
+    capacity: 3,
+  });
   const settled = collect(n, 'settled');
   // Queued before start: the fourth drops the first, before anything is on the wire.
   for (const event of ['cook_done', 'low_water', 'device_offline', 'discard_food'] as const) {

@@ -39,12 +39,26 @@ test('each notable moment of a cook, with the /status body of that moment and th
   record('pasteurised', { message: 'Pasteurised at 11:40 UTC.' });
   record('done');
   expect(events()).toEqual(['temperature_reached', 'low_water', 'low_water', 'pasteurised', 'cook_done']);
-  expect(sent[3]).toEqual({ event: 'pasteurised', cookId: 'c1', at: AT, status: { state: 'cooking' }, detail: { message: 'Pasteurised at 11:40 UTC.' } });
+  expect(sent[3]).toEqual({
+    event: 'pasteurised',
+    cookId: 'c1',
+    at: AT,
+    status: { state: 'cooking' },
+    detail: { message: 'Pasteurised at 11:40 UTC.' },
+  });
 });
 
 test('the monitor’s alerts are told by name; alerts the contract has no event for are not', () => {
   const { record, events } = setup();
-  for (const alert of ['temperature_drop', 'food_safety_at_risk', 'discard_food', 'water_empty', 'heater_fault', 'motor_stuck', 'water_leak']) {
+  for (const alert of [
+    'temperature_drop',
+    'food_safety_at_risk',
+    'discard_food',
+    'water_empty',
+    'heater_fault',
+    'motor_stuck',
+    'water_leak',
+  ]) {
     record('alert_raised', { alert });
   }
   expect(events()).toEqual(['temperature_drop', 'food_safety_at_risk', 'discard_food', 'water_empty', 'heater_fault']);

@@ -21,8 +21,16 @@ afterEach(async () => {
   }
 });
 
-async function demo(args: string[], env: Record<string, string> = {}): Promise<{ base: string; key: string; control: string; p: Proc }> {
-  const p = run(['demo', ...args], { PORT: '0', DATA_DIR: mkdtempSync(join(tmpdir(), 'anova-demo-')), LOG_LEVEL: 'warn', ...env });
+async function demo(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ base: string; key: string; control: string; p: Proc }> {
+  const p = run(['demo', ...args], {
+    PORT: '0',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'anova-demo-')),
+    LOG_LEVEL: 'warn',
+    ...env,
+  });
   started.push(p);
   const banner = await new Promise<string>((resolve, reject) => {
     let text = '';
@@ -30,7 +38,7 @@ async function demo(args: string[], env: Record<string, string> = {}): Promise<{
       text += String(d);
       if (text.includes('Stop with Ctrl+C.')) resolve(text);
     });
-    p.exited.then(() => reject(new Error(`demo exited: ${p.stderr.join('')}`)));
+    void p.exited.then(() => reject(new Error(`demo exited: ${p.stderr.join('')}`)));
   });
   const base = /API:\s+(\S+)/.exec(banner)![1];
   // The banner comes as soon as the server listens; the simulated cooker is known a moment later.
@@ -46,7 +54,10 @@ async function demo(args: string[], env: Record<string, string> = {}): Promise<{
 test('the printed key and URL work; SIGTERM ends it with exit 0', async () => {
   const { p, base, key } = await demo([]);
   expect(key).toMatch(/^sk-anova-[A-Za-z0-9_-]{43}$/);
-  const plan = await http(base, { path: '/cook-plan?temperature_celsius=63&food_type=chicken', headers: { authorization: `Bearer ${key}` } });
+  const plan = await http(base, {
+    path: '/cook-plan?temperature_celsius=63&food_type=chicken',
+    headers: { authorization: `Bearer ${key}` },
+  });
   expect(plan.status).toBe(200);
   p.child.kill('SIGTERM');
   expect((await p.exited).code).toBe(0);
@@ -79,5 +90,7 @@ test('--fast: estimated_completion is simulated time and holds still while the t
   while (first.state !== 'cooking') first = await read();
   let later = first;
   while (later.time_remaining_minutes > first.time_remaining_minutes - 3) later = await read(); // about 3 real seconds
-  expect(Math.abs(Date.parse(later.estimated_completion) - Date.parse(first.estimated_completion))).toBeLessThan(30_000);
+  expect(Math.abs(Date.parse(later.estimated_completion) - Date.parse(first.estimated_completion))).toBeLessThan(
+    30_000,
+  );
 }, 60_000);

@@ -99,10 +99,14 @@ test('kill -9 in the middle of a cook with writes in flight: the file is intact 
   const second = await startServer(serverEnv(dataDir));
   const after = await statusUntil(second.base, (s) => s.cook_id !== null);
   expect(after).toMatchObject({ cook_id: start.body.cook_id, food_type: 'chicken breast', state: 'cooking' });
-  expect(Math.abs(Date.parse(after.estimated_completion) - Date.parse(before.estimated_completion))).toBeLessThanOrEqual(2_000);
+  expect(
+    Math.abs(Date.parse(after.estimated_completion) - Date.parse(before.estimated_completion)),
+  ).toBeLessThanOrEqual(2_000);
   const cook = (await api(second.base, `/cooks/${start.body.cook_id}`)).body;
   expect(cook.end_reason).toBe('running');
-  expect(cook.events.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['started', 'server_restarted']));
+  expect(cook.events.map((e: { type: string }) => e.type)).toEqual(
+    expect.arrayContaining(['started', 'server_restarted']),
+  );
   expect(cook.samples.length).toBeGreaterThanOrEqual(1); // at most the unflushed ones were lost
   second.p.child.kill('SIGTERM');
   expect((await second.p.exited).code).toBe(0);
@@ -134,7 +138,11 @@ test('a data directory the server may not write: it starts, cooks, and says jour
   const health = await http(base, { path: '/health' });
   expect([health.status, health.body.journal]).toEqual([200, 'degraded']);
   expect((await api(base, '/cooks')).status).toBe(503);
-  const start = await api(base, '/start-cook', 'POST', { temperature_celsius: 65, time_minutes: 30, food_type: 'carrots' });
+  const start = await api(base, '/start-cook', 'POST', {
+    temperature_celsius: 65,
+    time_minutes: 30,
+    food_type: 'carrots',
+  });
   expect(start.status).toBe(200);
   const unavailable = p.lines.filter((l) => l.includes('journal unavailable'));
   expect(unavailable).toHaveLength(1);
@@ -145,7 +153,11 @@ test('a data directory the server may not write: it starts, cooks, and says jour
 test('backup beside the running server: a consistent, checked copy that holds the cook', async () => {
   const dataDir = tempDir('anova-backup-');
   const { p, base } = await startServer(serverEnv(dataDir));
-  const start = await api(base, '/start-cook', 'POST', { temperature_celsius: 65, time_minutes: 30, food_type: 'carrots' });
+  const start = await api(base, '/start-cook', 'POST', {
+    temperature_celsius: 65,
+    time_minutes: 30,
+    food_type: 'carrots',
+  });
   expect(start.status).toBe(200);
   const dest = join(tempDir('anova-backup-out-'), 'copy.db');
   const backup = run(['backup', dest], { DATA_DIR: dataDir });
@@ -171,10 +183,18 @@ describe('notifications across a restart', () => {
   test('a notification due while the receiver is down survives SIGTERM and is delivered after the restart, same event id', async () => {
     await receiver.down();
     const dataDir = tempDir('anova-outbox-');
-    const env = serverEnv(dataDir, { NOTIFY_WEBHOOK_URL: receiver.url('/hook'), NOTIFY_EVENTS: 'cook_done', LOG_LEVEL: 'debug' });
+    const env = serverEnv(dataDir, {
+      NOTIFY_WEBHOOK_URL: receiver.url('/hook'),
+      NOTIFY_EVENTS: 'cook_done',
+      LOG_LEVEL: 'debug',
+    });
     const first = await startServer(env);
     // 10 simulated minutes at 600x: the timer runs out within a second and cook_done is due.
-    const start = await api(first.base, '/start-cook', 'POST', { temperature_celsius: 65, time_minutes: 10, food_type: 'carrots' });
+    const start = await api(first.base, '/start-cook', 'POST', {
+      temperature_celsius: 65,
+      time_minutes: 10,
+      food_type: 'carrots',
+    });
     expect(start.status).toBe(200);
     await first.p.waitForLog('notification attempt failed; retrying');
     first.p.child.kill('SIGTERM');

@@ -83,7 +83,15 @@ test('an uncaught error is logged with its stack and ends the process non-zero (
   await p.waitForLog('server listening');
   const exit = await p.exited;
   expect(exit.code).toBe(1);
-  const crash = p.lines.map((l) => { try { return JSON.parse(l); } catch { return null; } }).find((r) => r?.message === 'uncaught exception');
+  const crash = p.lines
+    .map((l) => {
+      try {
+        return JSON.parse(l);
+      } catch {
+        return null;
+      }
+    })
+    .find((r) => r?.message === 'uncaught exception');
   expect(crash).toMatchObject({ level: 'error', error: { message: 'deliberate crash for the test' } });
   expect(crash.error.stack).toContain('crash.js');
 });

@@ -138,7 +138,11 @@ test('a stop whose socket dies before the answer is never reported as done', asy
   await startCooking();
   // The cloud takes the STOP but the socket is cut before it answers: the caller must not hear "stopped".
   stack.sim.setResponseDelayMs(5_000);
-  const reached = waitForEvent(stack.sim.events, 'command', (r: { frame: { command: string } }) => r.frame.command === 'CMD_APC_STOP');
+  const reached = waitForEvent(
+    stack.sim.events,
+    'command',
+    (r: { frame: { command: string } }) => r.frame.command === 'CMD_APC_STOP',
+  );
   const stop = stack.api({ method: 'POST', path: '/stop-cook', headers: client() });
   await reached;
   stack.sim.setRefuseConnections(true);

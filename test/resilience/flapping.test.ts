@@ -17,7 +17,6 @@ let stack: Stack;
 let ip = 0;
 const client = () => ({ 'cf-connecting-ip': `10.22.${Math.floor(++ip / 250)}.${ip % 250}` });
 
-
 /**
  * Handles keeping this process alive, by kind (TCPSocketWrap, TCPServerWrap, ...). Timers and
  * immediates are left out: jest's own come and go in this process; appTimers() counts ours.
@@ -114,6 +113,11 @@ test(`${CYCLES} drop/accept cycles leak no socket, timer or listener, keep the h
   expect(stack.sim.received().filter((r) => r.frame.command === 'CMD_APC_START')).toHaveLength(1);
   const status = await stack.api({ path: '/status', headers: client() });
   expect(status.status).toBe(200);
-  expect(status.body).toMatchObject({ target_temp_celsius: 57, food_type: 'salmon', cook_id: start.body.cook_id, is_running: true });
+  expect(status.body).toMatchObject({
+    target_temp_celsius: 57,
+    food_type: 'salmon',
+    cook_id: start.body.cook_id,
+    is_running: true,
+  });
   expect(status.body.state).toBe(stack.sim.cooker().mode);
 });

@@ -65,7 +65,10 @@ test('a blackholed socket is recycled within ~3 ping intervals, /status then ans
   await until(stack.sim.events, 'disconnect', () => stack.sim.connectionCount() === 1);
   const back = await stack.api({ path: '/status', headers: client() });
   expect(back.status).toBe(200);
-  expect(back.body).toMatchObject({ state: expect.stringMatching(/^(preheating|cooking)$/), cook_id: cook.body.cook_id });
+  expect(back.body).toMatchObject({
+    state: expect.stringMatching(/^(preheating|cooking)$/),
+    cook_id: cook.body.cook_id,
+  });
 });
 
 test('the watchdog does not fire while the stream is healthy', async () => {

@@ -48,7 +48,6 @@ interface Outcome {
 
 let stack: Stack;
 
-
 /** Captured log lines live in this heap: check them, then drop them before measuring memory. */
 function drainLogs(): void {
   // Error level is for the unexpected ('request failed', 'anova frame handling failed', ...); the

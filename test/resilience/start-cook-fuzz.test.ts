@@ -26,7 +26,6 @@ const MIN_ACCEPTED = Math.floor(COUNT / 20);
 
 // ------------------------------------------------------------------------------- generator
 
-
 class Gen {
   constructor(readonly next: () => number) {}
   float(lo: number, hi: number): number {
@@ -51,30 +50,116 @@ const json = (v: unknown) => JSON.stringify(v);
 
 /** Values of the wrong kind (JSON text), for any field. */
 const WRONG_TYPES = [
-  'null', 'true', 'false', '[]', '[65]', '{}', '{"value":65}', '[[[[[[[[[[[[[[[[65]]]]]]]]]]]]]]]]',
-  json('NaN'), json('Infinity'), json('-Infinity'), json('nan'), json('inf'), json('1e2'), json('0x41'), json('65,5'),
-  json(''), json('   '), json('hot'), json('６５'), json('65°C'), json('sixty-five'), json('1_000'), json('0b101'),
+  'null',
+  'true',
+  'false',
+  '[]',
+  '[65]',
+  '{}',
+  '{"value":65}',
+  '[[[[[[[[[[[[[[[[65]]]]]]]]]]]]]]]]',
+  json('NaN'),
+  json('Infinity'),
+  json('-Infinity'),
+  json('nan'),
+  json('inf'),
+  json('1e2'),
+  json('0x41'),
+  json('65,5'),
+  json(''),
+  json('   '),
+  json('hot'),
+  json('６５'),
+  json('65°C'),
+  json('sixty-five'),
+  json('1_000'),
+  json('0b101'),
   '"\\u0036\\u0035"', // "65" spelled with escapes: a valid numeric string
-  json('9'.repeat(400)), json('-' + '9'.repeat(400)), json('.'), json('+'), json('-'), json('65.5.5'), json('--65'),
-  '1e308', '-1e308', '1e400', '-1e400', '1e-400', '5e-324', '-0', '0', '1.7976931348623157e308',
-  '123456789012345678901234567890', '9007199254740993', '0.1e1', '6.5e1', '65E0', '6500e-2',
+  json('9'.repeat(400)),
+  json('-' + '9'.repeat(400)),
+  json('.'),
+  json('+'),
+  json('-'),
+  json('65.5.5'),
+  json('--65'),
+  '1e308',
+  '-1e308',
+  '1e400',
+  '-1e400',
+  '1e-400',
+  '5e-324',
+  '-0',
+  '0',
+  '1.7976931348623157e308',
+  '123456789012345678901234567890',
+  '9007199254740993',
+  '0.1e1',
+  '6.5e1',
+  '65E0',
+  '6500e-2',
 ];
 
 /** Number spellings that are not JSON at all: the whole body becomes INVALID_JSON. */
-const NOT_JSON = ['NaN', 'Infinity', '-Infinity', '+65', '065', '.5', '65.', '0x41', "'65'", '65f', 'undefined', '1_000'];
+const NOT_JSON = [
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '+65',
+  '065',
+  '.5',
+  '65.',
+  '0x41',
+  "'65'",
+  '65f',
+  'undefined',
+  '1_000',
+];
 
 const TEMPERATURE_EDGES = [
-  39.94, 39.95, 40, 40.04, 54.94, 54.949999999999996, 54.95, 55, 56.94, 56.95, 57, 59.94, 59.95, 60, 94.99, 95, 95.04, 95.05, 95.1,
+  39.94, 39.95, 40, 40.04, 54.94, 54.949999999999996, 54.95, 55, 56.94, 56.95, 57, 59.94, 59.95, 60, 94.99, 95, 95.04,
+  95.05, 95.1,
 ];
 const TIME_EDGES = [0, 0.5, 0.99, 1, 1.9, 2, 59, 60, 240, 241, 5999, 5999.99, 6000, -1, -0.5];
 const THICKNESS_EDGES = [0, 4.99, 5, 5.01, 25, 50, 99.99, 100, 100.01, 150, -5];
 
 const FOODS = [
-  'chicken breast', 'Chicken Thighs', 'turkey', 'duck breast', 'ground beef', 'minced pork', 'ground turkey',
-  'burger patties', 'pork sausage', 'beef steak', 'ribeye', 'lamb chops', 'pork belly', 'salmon', 'cod fillet',
-  'tuna', 'eggs', 'duck egg', 'carrots', 'potatoes', 'asparagus', 'crème brûlée', 'yogurt', 'chickpeas',
-  'chicken of the woods', 'steak and eggs', 'mystery meat', 'something', 'Hähnchenbrust', '鶏むね肉', 'دجاج',
-  'breast', 'wings', '🍗 chicken', 'chicken 🐔'.repeat(3), '  salmon  ', '',
+  'chicken breast',
+  'Chicken Thighs',
+  'turkey',
+  'duck breast',
+  'ground beef',
+  'minced pork',
+  'ground turkey',
+  'burger patties',
+  'pork sausage',
+  'beef steak',
+  'ribeye',
+  'lamb chops',
+  'pork belly',
+  'salmon',
+  'cod fillet',
+  'tuna',
+  'eggs',
+  'duck egg',
+  'carrots',
+  'potatoes',
+  'asparagus',
+  'crème brûlée',
+  'yogurt',
+  'chickpeas',
+  'chicken of the woods',
+  'steak and eggs',
+  'mystery meat',
+  'something',
+  'Hähnchenbrust',
+  '鶏むね肉',
+  'دجاج',
+  'breast',
+  'wings',
+  '🍗 chicken',
+  'chicken 🐔'.repeat(3),
+  '  salmon  ',
+  '',
 ];
 
 function temperatureText(g: Gen): string {
@@ -130,7 +215,14 @@ function structuredBody(g: Gen): string {
   if (g.chance(0.15)) {
     // Duplicate keys, before or after the first: JSON.parse keeps the last.
     const key = g.pick(['temperature_celsius', 'time_minutes', 'food_type', 'thickness_mm']);
-    const value = key === 'temperature_celsius' ? temperatureText(g) : key === 'time_minutes' ? timeText(g) : key === 'food_type' ? foodText(g) : thicknessText(g);
+    const value =
+      key === 'temperature_celsius'
+        ? temperatureText(g)
+        : key === 'time_minutes'
+          ? timeText(g)
+          : key === 'food_type'
+            ? foodText(g)
+            : thicknessText(g);
     pairs.splice(g.int(0, pairs.length), 0, [key, value]);
   }
   if (g.chance(0.2)) {
@@ -162,15 +254,36 @@ function rawBody(g: Gen): string | Buffer {
     case 0:
       return g.pick(['', ' ', '\n\t ', '\u00a0']);
     case 1:
-      return g.pick(['[]', '[{"temperature_celsius":65,"time_minutes":90}]', '"text"', '65', 'null', 'true', '{}', '{"cook":{"temperature_celsius":65,"time_minutes":90}}']);
+      return g.pick([
+        '[]',
+        '[{"temperature_celsius":65,"time_minutes":90}]',
+        '"text"',
+        '65',
+        'null',
+        'true',
+        '{}',
+        '{"cook":{"temperature_celsius":65,"time_minutes":90}}',
+      ]);
     case 2: {
       const text = good(); // truncated anywhere
       return text.slice(0, g.int(0, text.length - 1));
     }
     case 3:
-      return objectText([['temperature_celsius', g.pick(NOT_JSON)], ['time_minutes', '90']], g);
+      return objectText(
+        [
+          ['temperature_celsius', g.pick(NOT_JSON)],
+          ['time_minutes', '90'],
+        ],
+        g,
+      );
     case 4:
-      return objectText([['temperature_celsius', '65'], ['time_minutes', g.pick(NOT_JSON)]], g);
+      return objectText(
+        [
+          ['temperature_celsius', '65'],
+          ['time_minutes', g.pick(NOT_JSON)],
+        ],
+        g,
+      );
     case 5:
       return g.pick([
         "{'temperature_celsius': 65, 'time_minutes': 90}",
@@ -257,7 +370,11 @@ async function postRaw(bytes: Buffer): Promise<{ status: number; body: any }> {
   const res = await http(stack.server.url, {
     method: 'POST',
     path: '/start-cook',
-    headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json', 'cf-connecting-ip': nextClient() },
+    headers: {
+      authorization: `Bearer ${TEST_API_KEY}`,
+      'content-type': 'application/json',
+      'cf-connecting-ip': nextClient(),
+    },
     body: bytes,
   });
   return { status: res.status, body: res.body ?? res.text };
@@ -292,7 +409,11 @@ test(`fuzzed start-cook bodies (seed ${SEED}): the oracle's answer every time, a
       }
       if (res.status === 200) {
         accepted++;
-        const stop = await stack.api({ method: 'POST', path: '/stop-cook', headers: { 'cf-connecting-ip': nextClient() } });
+        const stop = await stack.api({
+          method: 'POST',
+          path: '/stop-cook',
+          headers: { 'cf-connecting-ip': nextClient() },
+        });
         expect(stop.status).toBe(200);
         await until(stack.server.client, 'state', () => stack.server.client.selected()?.state?.mode === 'idle');
       }
@@ -320,10 +441,15 @@ function judge(expected: Expectation, res: { status: number; body: any }, sent: 
     return null;
   }
   const { cook } = expected;
-  if (res.status !== 200) return `expected 200 (${cook.temperatureC} °C, ${cook.timeMinutes} min), got ${res.status} ${res.body?.error}`;
+  if (res.status !== 200)
+    return `expected 200 (${cook.temperatureC} °C, ${cook.timeMinutes} min), got ${res.status} ${res.body?.error}`;
   if (sent.length !== 1) return `expected one START, got ${sent.length}`;
   const payload = sent[0].frame.payload as Record<string, unknown>;
-  if (payload.targetTemperature !== cook.temperatureC || payload.timer !== cook.timeMinutes * 60 || payload.unit !== 'C') {
+  if (
+    payload.targetTemperature !== cook.temperatureC ||
+    payload.timer !== cook.timeMinutes * 60 ||
+    payload.unit !== 'C'
+  ) {
     return `START ${JSON.stringify(payload)} does not match the validated ${cook.temperatureC} °C / ${cook.timeMinutes} min`;
   }
   if (res.body.target_temp_celsius !== cook.temperatureC || res.body.time_minutes !== cook.timeMinutes) {

@@ -15,7 +15,14 @@ const MIN = 60_000;
 
 function cooker(type: SimCookerType, waterTempC = 60): SimCooker {
   return new SimCooker(
-    { cookerId: `id-${type}`, type, name: `Cooker ${type}`, pairedAtMs: T0 - 86_400_000, bootedAtMs: T0 - MIN, bootId: 'boot' },
+    {
+      cookerId: `id-${type}`,
+      type,
+      name: `Cooker ${type}`,
+      pairedAtMs: T0 - 86_400_000,
+      bootedAtMs: T0 - MIN,
+      bootId: 'boot',
+    },
     { waterTempC, plugged: true, nowMs: T0, lastConnectedMs: T0, lastDisconnectedMs: T0 - MIN },
   );
 }

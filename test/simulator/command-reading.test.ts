@@ -8,13 +8,18 @@ const start = (payload: Record<string, unknown>): Frame => ({ command: COMMAND.s
 
 describe('readCommand', () => {
   it('reads the documented commands', () => {
-    expect(read(startFrame('r', { cookerId: 'k7', type: 'a7', targetTemperature: 57.5, unit: 'C', timer: 7200 }))).toEqual({
+    expect(
+      read(startFrame('r', { cookerId: 'k7', type: 'a7', targetTemperature: 57.5, unit: 'C', timer: 7200 })),
+    ).toEqual({
       kind: 'action',
       cookerId: 'k7',
       action: { kind: 'start', targetC: 57.5, timerSeconds: 7200 },
       unofficial: false,
     });
-    expect(read(stopFrame('r', { cookerId: 'k4', type: 'a4' }))).toMatchObject({ kind: 'action', action: { kind: 'stop' } });
+    expect(read(stopFrame('r', { cookerId: 'k4', type: 'a4' }))).toMatchObject({
+      kind: 'action',
+      action: { kind: 'stop' },
+    });
     expect(read(setUnitFrame('r', { cookerId: 'k4', type: 'a4', unit: 'F' }))).toMatchObject({
       kind: 'action',
       action: { kind: 'set-unit', unit: 'F' },
@@ -27,9 +32,15 @@ describe('readCommand', () => {
   });
 
   it.each([
-    ['cookTimeSeconds instead of timer', { cookerId: 'k7', type: 'a7', targetTemperature: 60, unit: 'C', cookTimeSeconds: 60 }],
+    [
+      'cookTimeSeconds instead of timer',
+      { cookerId: 'k7', type: 'a7', targetTemperature: 60, unit: 'C', cookTimeSeconds: 60 },
+    ],
     ['lowercase unit', { cookerId: 'k7', type: 'a7', targetTemperature: 60, unit: 'c', timer: 60 }],
-    ['temperatureUnit instead of unit', { cookerId: 'k7', type: 'a7', targetTemperature: 60, temperatureUnit: 'C', timer: 60 }],
+    [
+      'temperatureUnit instead of unit',
+      { cookerId: 'k7', type: 'a7', targetTemperature: 60, temperatureUnit: 'C', timer: 60 },
+    ],
     ['missing type', { cookerId: 'k7', targetTemperature: 60, unit: 'C', timer: 60 }],
     ['the wrong type', { cookerId: 'k7', type: 'a4', targetTemperature: 60, unit: 'C', timer: 60 }],
     ['a timer in minutes as a fraction', { cookerId: 'k7', type: 'a7', targetTemperature: 60, unit: 'C', timer: 1.5 }],
@@ -40,15 +51,22 @@ describe('readCommand', () => {
   });
 
   it('tells unknown cookers and unknown commands apart', () => {
-    expect(read(start({ cookerId: 'nope', type: 'a7', targetTemperature: 60, unit: 'C', timer: 0 }))).toEqual({ kind: 'unknown-cooker' });
+    expect(read(start({ cookerId: 'nope', type: 'a7', targetTemperature: 60, unit: 'C', timer: 0 }))).toEqual({
+      kind: 'unknown-cooker',
+    });
     expect(read({ command: COMMAND.stop, requestId: 'r' })).toEqual({ kind: 'unknown-cooker' });
-    expect(read({ command: 'CMD_APC_FLY', requestId: 'r', payload: { cookerId: 'k7', type: 'a7' } })).toEqual({ kind: 'unknown-command' });
+    expect(read({ command: 'CMD_APC_FLY', requestId: 'r', payload: { cookerId: 'k7', type: 'a7' } })).toEqual({
+      kind: 'unknown-command',
+    });
     expect(read({ command: 'toString', requestId: 'r' })).toEqual({ kind: 'unknown-command' });
   });
 
   it('marks the commands outside the PAT list as unofficial', () => {
     expect(
-      read({ command: UNOFFICIAL_COMMAND.setTargetTemp, payload: { cookerId: 'k7', type: 'a7', targetTemperature: 61, unit: 'C' } }),
+      read({
+        command: UNOFFICIAL_COMMAND.setTargetTemp,
+        payload: { cookerId: 'k7', type: 'a7', targetTemperature: 61, unit: 'C' },
+      }),
     ).toEqual({ kind: 'action', cookerId: 'k7', action: { kind: 'set-target', targetC: 61 }, unofficial: true });
     expect(read({ command: UNOFFICIAL_COMMAND.setTimer, payload: { cookerId: 'k4', type: 'a4', timer: 90 } })).toEqual({
       kind: 'action',

@@ -18,7 +18,10 @@ async function setUp(opts: SimulatorOptions = {}): Promise<void> {
   sim = await startSimulator({
     tokens: [TOKEN],
     pushIntervalMs: 60_000,
-    cookers: [{ cookerId: A7, type: 'a7' }, { cookerId: A4, type: 'a4' }],
+    cookers: [
+      { cookerId: A7, type: 'a7' },
+      { cookerId: A4, type: 'a4' },
+    ],
     ...opts,
   });
   peer = await Peer.connect(sim.url, TOKEN);
@@ -85,7 +88,11 @@ describe('answers', () => {
 
   it('with wrongFields "reject", answers wrong field names with a non-ok status', async () => {
     sim.setBehavior({ wrongFields: 'reject' });
-    const response = await peer.command({ command: COMMAND.start, requestId: 'w', payload: { cookerId: A7, type: 'a7' } });
+    const response = await peer.command({
+      command: COMMAND.start,
+      requestId: 'w',
+      payload: { cookerId: A7, type: 'a7' },
+    });
     expect(response.payload).toEqual({ status: 'error' });
   });
 
@@ -169,7 +176,11 @@ describe('answers', () => {
     expect(sim.cooker(A7).targetTempC).toBe(60);
     sim.setBehavior({ unofficialCommands: 'apply' });
     await peer.command(setTarget('t3'));
-    await peer.command({ command: UNOFFICIAL_COMMAND.setTimer, requestId: 't4', payload: { cookerId: A7, type: 'a7', timer: 60 } });
+    await peer.command({
+      command: UNOFFICIAL_COMMAND.setTimer,
+      requestId: 't4',
+      payload: { cookerId: A7, type: 'a7', timer: 60 },
+    });
     expect(sim.cooker(A7)).toMatchObject({ targetTempC: 65, timerSeconds: 60 });
   });
 });
@@ -191,7 +202,8 @@ describe('a whole cook on accelerated time', () => {
     const cooking = stateOf(cookingFrame);
     expect(cooking.cook.activeStageMode).toBe('running');
     // The timer started when the water reached 59.7 °C: 3.97 simulated minutes after START.
-    const preheatMs = Date.parse(cooking.nodes.timer.startedAtTimestamp) - Date.parse(cooking.cook.activeStageStartedTimestamp);
+    const preheatMs =
+      Date.parse(cooking.nodes.timer.startedAtTimestamp) - Date.parse(cooking.cook.activeStageStartedTimestamp);
     expect(preheatMs).toBeGreaterThanOrEqual(238_199);
     expect(preheatMs).toBeLessThanOrEqual(238_201);
     // Remaining, derived as a client must, agrees with the device (which can only have moved on since).
@@ -215,7 +227,9 @@ describe('a whole cook on accelerated time', () => {
     expect(idle.state.processedCommandIds).toEqual(['cook', 'stop']);
     const cooler = stateOf(
       await peer.frame(
-        (f) => isState(A7)(f) && stateOf(f).nodes.waterTemperatureSensor.current.celsius < idle.nodes.waterTemperatureSensor.current.celsius,
+        (f) =>
+          isState(A7)(f) &&
+          stateOf(f).nodes.waterTemperatureSensor.current.celsius < idle.nodes.waterTemperatureSensor.current.celsius,
         stopAt,
       ),
     );
@@ -225,7 +239,9 @@ describe('a whole cook on accelerated time', () => {
   it('schema B: PREHEATING → COOKING → MAINTAINING with cook-time-remaining counting up, job.id = requestId', async () => {
     await setUp(fast);
     const from = peer.frames.length;
-    await peer.command(startFrame('b-cook', { cookerId: A4, type: 'a4', targetTemperature: 60, unit: 'C', timer: 3600 }));
+    await peer.command(
+      startFrame('b-cook', { cookerId: A4, type: 'a4', targetTemperature: 60, unit: 'C', timer: 3600 }),
+    );
     const status = (f: Frame) => stateOf(f)['job-status'];
     const preheat = stateOf(await peer.frame(isState(A4), from));
     expect(preheat.job).toMatchObject({ id: 'b-cook', mode: 'COOK', 'cook-time-seconds': 3600 });

@@ -108,10 +108,17 @@ describe('connect sequence', () => {
       EVENT.state,
     ]);
     expect(sequence[0].payload).toEqual(
-      fleet.map((c) => ({ cookerId: c.cookerId, type: c.type, name: expect.any(String), pairedAt: expect.any(String) })),
+      fleet.map((c) => ({
+        cookerId: c.cookerId,
+        type: c.type,
+        name: expect.any(String),
+        pairedAt: expect.any(String),
+      })),
     );
     expect(sequence[1].payload).toMatchObject({ sousVideSubscription: expect.any(Object) });
-    expect((sequence[2].payload as { cookerId: string }[]).map((v) => v.cookerId)).toEqual(fleet.map((c) => c.cookerId));
+    expect((sequence[2].payload as { cookerId: string }[]).map((v) => v.cookerId)).toEqual(
+      fleet.map((c) => c.cookerId),
+    );
     expect(sequence.slice(3).map(stateCookerId)).toEqual([A7, A4, A7_UNPLUGGED]);
 
     const live = stateOf(sequence[3]);
@@ -155,7 +162,10 @@ describe('connect sequence', () => {
 describe('periodic pushes', () => {
   it('pushes every plugged cooker to every client at the configured cadence', async () => {
     const intervalMs = 40;
-    await start({ pushIntervalMs: intervalMs, cookers: [{ cookerId: A7 }, { cookerId: A4, type: 'a4' }, { cookerId: A7_UNPLUGGED, plugged: false }] });
+    await start({
+      pushIntervalMs: intervalMs,
+      cookers: [{ cookerId: A7 }, { cookerId: A4, type: 'a4' }, { cookerId: A7_UNPLUGGED, plugged: false }],
+    });
     const [first, second] = [await connect(), await connect()];
     const startAt = first.frames.length;
     const pushes = await first.nextFrames(4, isState(A7), startAt);
@@ -172,7 +182,10 @@ describe('periodic pushes', () => {
     await start({
       pushIntervalMs: 20,
       behavior: { idlePushIntervalMs: 60_000 },
-      cookers: [{ cookerId: A7, waterTempC: 60 }, { cookerId: A4, type: 'a4' }],
+      cookers: [
+        { cookerId: A7, waterTempC: 60 },
+        { cookerId: A4, type: 'a4' },
+      ],
     });
     const peer = await connect();
     await peer.command({
@@ -280,7 +293,10 @@ describe('connection faults', () => {
   });
 
   it('closes a socket that sends more commands than the rate limit allows', async () => {
-    await start({ cookers: [{ cookerId: A7 }], behavior: { rateLimit: { maxCommands: 3, windowMs: 60_000, closeCode: 1008 } } });
+    await start({
+      cookers: [{ cookerId: A7 }],
+      behavior: { rateLimit: { maxCommands: 3, windowMs: 60_000, closeCode: 1008 } },
+    });
     const peer = await connect();
     for (let i = 0; i < 3; i++) {
       await peer.command({ command: 'CMD_APC_STOP', requestId: `s${i}`, payload: { cookerId: A7, type: 'a7' } });

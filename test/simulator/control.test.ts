@@ -20,7 +20,11 @@ afterEach(async () => {
   await sim.close();
 });
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any; text: string }> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: any; text: string }> {
   const res = await fetch(`${base}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -147,7 +151,10 @@ describe('faults, time and tokens', () => {
     expect(bad.status).toBe(400);
     expect(bad.json.message).toMatch(/responseDelayMs/);
     expect(sim.status().faults.blackhole).toBe(false);
-    expect((await call('POST', '/faults', { commandAnswer: { mode: 'error', payload: { status: 'nope' } } })).json.faults.commandAnswer).toEqual({
+    expect(
+      (await call('POST', '/faults', { commandAnswer: { mode: 'error', payload: { status: 'nope' } } })).json.faults
+        .commandAnswer,
+    ).toEqual({
       mode: 'error',
       payload: { status: 'nope' },
     });
@@ -190,7 +197,11 @@ describe('faults, time and tokens', () => {
     await call('POST', '/time-scale', { scale: 100 });
     sim.revokeToken(TOKEN);
     const res = await call('POST', '/reset');
-    expect(res.json).toMatchObject({ timeScale: 1, faults: { blackhole: false }, cookers: [{ cookerId: A7, mode: 'idle' }] });
+    expect(res.json).toMatchObject({
+      timeScale: 1,
+      faults: { blackhole: false },
+      cookers: [{ cookerId: A7, mode: 'idle' }],
+    });
     expect(res.json.cookers).toHaveLength(1);
     await connect(); // the revoked start token works again
   });
@@ -200,7 +211,9 @@ describe('faults, time and tokens', () => {
     peer.send({ command: 'CMD_APC_STOP', requestId: 'one', payload: { cookerId: A7, type: 'a7' } });
     await peer.command({ command: 'CMD_APC_STOP', requestId: 'two', payload: { cookerId: A7, type: 'a7' } });
     const res = await call('GET', '/frames?limit=1');
-    expect(res.json).toEqual([{ at: expect.any(Number), connectionId: 1, frame: expect.objectContaining({ requestId: 'two' }) }]);
+    expect(res.json).toEqual([
+      { at: expect.any(Number), connectionId: 1, frame: expect.objectContaining({ requestId: 'two' }) },
+    ]);
     expect((await call('GET', '/frames')).json).toHaveLength(2);
     expect((await call('GET', '/frames?limit=0')).status).toBe(400);
   });

@@ -63,7 +63,11 @@ describe('through the handle and the control API', () => {
   afterEach(() => sim.close());
 
   const control = (path: string, body: unknown) =>
-    fetch(`${sim.controlUrl}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    fetch(`${sim.controlUrl}${path}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    });
 
   test('a power cut unplugs the cooker and drops its cook; power back, it is plugged in and idle', async () => {
     const id = sim.cooker().cookerId;

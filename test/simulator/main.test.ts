@@ -101,7 +101,11 @@ describe('runSimulatorFromEnv', () => {
     const peer = await Peer.connect(sim.url, token);
     const list = await peer.frame((f) => f.command === EVENT.wifiList);
     expect(list.payload).toHaveLength(2);
-    await peer.command({ command: 'CMD_APC_STOP', requestId: 'r', payload: { cookerId: sim.cookers()[0].cookerId, type: 'a7' } });
+    await peer.command({
+      command: 'CMD_APC_STOP',
+      requestId: 'r',
+      payload: { cookerId: sim.cookers()[0].cookerId, type: 'a7' },
+    });
     expect((await fetch(`${sim.controlUrl}/`)).status).toBe(200);
 
     const disconnected = nextEvent(sim.events, 'disconnect');

@@ -11,7 +11,14 @@ const MIN = 60 * SEC;
 
 function cooker(type: SimCookerType, waterTempC = 20): SimCooker {
   return new SimCooker(
-    { cookerId: `id-${type}`, type, name: `Cooker ${type}`, pairedAtMs: T0 - 30 * 86_400_000, bootedAtMs: T0 - MIN, bootId: 'boot' },
+    {
+      cookerId: `id-${type}`,
+      type,
+      name: `Cooker ${type}`,
+      pairedAtMs: T0 - 30 * 86_400_000,
+      bootedAtMs: T0 - MIN,
+      bootId: 'boot',
+    },
     { waterTempC, plugged: true, nowMs: T0, lastConnectedMs: T0, lastDisconnectedMs: T0 - MIN },
   );
 }
@@ -22,13 +29,22 @@ function render(c: SimCooker, atMs: number, online = true) {
 }
 
 /** Remaining seconds the way a client must compute them for schema C (§2.6 C). */
-function remainingFromC(state: { updatedTimestamp: string; nodes: { timer: { initial: number; startedAtTimestamp: string } } }) {
+function remainingFromC(state: {
+  updatedTimestamp: string;
+  nodes: { timer: { initial: number; startedAtTimestamp: string } };
+}) {
   const t = state.nodes.timer;
   return Math.max(0, t.initial - (Date.parse(state.updatedTimestamp) - Date.parse(t.startedAtTimestamp)) / 1000);
 }
 
 describe('schema selection', () => {
-  it.each<[SimCookerType, 'B' | 'C']>([['a7', 'C'], ['a6', 'C'], ['a4', 'B'], ['a5', 'B'], ['pro', 'B']])('%s speaks schema %s', (type, schema) => {
+  it.each<[SimCookerType, 'B' | 'C']>([
+    ['a7', 'C'],
+    ['a6', 'C'],
+    ['a4', 'B'],
+    ['a5', 'B'],
+    ['pro', 'B'],
+  ])('%s speaks schema %s', (type, schema) => {
     expect(schemaOf(type)).toBe(schema);
     const state = stateOf(render(cooker(type), T0));
     expect(schema === 'C' ? 'nodes' in state : 'job' in state).toBe(true);
@@ -43,7 +59,12 @@ describe('schema C (a6/a7)', () => {
     const s = stateOf(frame);
     expect(s.updatedTimestamp).toBe(new Date(T0 + 5 * SEC).toISOString());
     expect(s.systemInfo).toMatchObject({ deviceId: 'id-a7', online: true, triacsFailed: false });
-    expect(s.state).toEqual({ mode: 'idle', temperatureUnit: 'C', processedCommandIds: [], resumeAfterPowerInterruption: false });
+    expect(s.state).toEqual({
+      mode: 'idle',
+      temperatureUnit: 'C',
+      processedCommandIds: [],
+      resumeAfterPowerInterruption: false,
+    });
     // 21.26 °C minus 5 s of cooling at 1 °C/min, to one decimal.
     expect(s.nodes.waterTemperatureSensor.current).toEqual({ celsius: 21.2 });
     expect(s.nodes.timer).toEqual({ mode: 'idle', initial: 0 });
@@ -71,7 +92,11 @@ describe('schema C (a6/a7)', () => {
     const enteredAt = T0 + 238_200;
     const cooking = stateOf(render(c, enteredAt + 100 * SEC));
     expect(cooking.cook.activeStageMode).toBe('running');
-    expect(cooking.nodes.timer).toEqual({ mode: 'running', initial: 600, startedAtTimestamp: new Date(enteredAt).toISOString() });
+    expect(cooking.nodes.timer).toEqual({
+      mode: 'running',
+      initial: 600,
+      startedAtTimestamp: new Date(enteredAt).toISOString(),
+    });
     expect(remainingFromC(cooking)).toBe(500);
 
     const done = stateOf(render(c, enteredAt + 700 * SEC));
@@ -120,7 +145,13 @@ describe('schema B (a4/a5/pro)', () => {
     const enteredAt = T0 + 238_200;
 
     const preheat = stateOf(render(c, T0 + MIN));
-    expect(preheat.job).toMatchObject({ id: 'req-b', mode: 'COOK', 'target-temperature': 60, 'temperature-unit': 'F', 'cook-time-seconds': 600 });
+    expect(preheat.job).toMatchObject({
+      id: 'req-b',
+      mode: 'COOK',
+      'target-temperature': 60,
+      'temperature-unit': 'F',
+      'cook-time-seconds': 600,
+    });
     expect(preheat['job-status']).toMatchObject({ state: 'PREHEATING', 'cook-time-remaining': 600 });
     expect(preheat['temperature-info']['water-temperature']).toBe(30); // °C whatever the display unit
 
@@ -165,10 +196,17 @@ describe('connect-sequence frames', () => {
       ],
     });
     const versions = wifiVersionFrame(cookers).payload as { cookerId: string; ota: null }[];
-    expect(versions.map((v) => [v.cookerId, v.ota])).toEqual([['id-a7', null], ['id-a4', null]]);
+    expect(versions.map((v) => [v.cookerId, v.ota])).toEqual([
+      ['id-a7', null],
+      ['id-a4', null],
+    ]);
   });
 
   it('a RESPONSE carries the requestId at the top level', () => {
-    expect(responseFrame('abc', { status: 'ok' })).toEqual({ command: 'RESPONSE', requestId: 'abc', payload: { status: 'ok' } });
+    expect(responseFrame('abc', { status: 'ok' })).toEqual({
+      command: 'RESPONSE',
+      requestId: 'abc',
+      payload: { status: 'ok' },
+    });
   });
 });

@@ -10,18 +10,22 @@ export const GUARD_MS = 5000;
 
 export type FramePredicate = (f: Frame) => boolean;
 
-export const isState = (cookerId?: string): FramePredicate => (f) =>
-  f.command === EVENT.state && (cookerId === undefined || stateCookerId(f) === cookerId);
+export const isState =
+  (cookerId?: string): FramePredicate =>
+  (f) =>
+    f.command === EVENT.state && (cookerId === undefined || stateCookerId(f) === cookerId);
 
-export const isResponseTo = (requestId: string): FramePredicate => (f) =>
-  f.command === EVENT.response && f.requestId === requestId;
+export const isResponseTo =
+  (requestId: string): FramePredicate =>
+  (f) =>
+    f.command === EVENT.response && f.requestId === requestId;
 
 export function stateCookerId(f: Frame): string | undefined {
   return (f.payload as { cookerId?: string } | undefined)?.cookerId;
 }
 
 /** The `state` object of an EVENT_APC_STATE frame, loosely typed for assertions. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 export function stateOf(f: Frame): any {
   return (f.payload as { state: unknown }).state;
 }
@@ -68,7 +72,9 @@ export class Peer {
 
   /** Opens a socket and resolves once it is open. */
   static async connect(url: string, token: string, accessories = 'APC'): Promise<Peer> {
-    const ws = new WebSocket(`${url}/?token=${encodeURIComponent(token)}&supportedAccessories=${accessories}&platform=test`);
+    const ws = new WebSocket(
+      `${url}/?token=${encodeURIComponent(token)}&supportedAccessories=${accessories}&platform=test`,
+    );
     const peer = new Peer(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());

@@ -1,6 +1,12 @@
 /** Food-safety rules of docs/food-safety.md: classification, tables and the evaluator. */
 export { classifyFood, foodWords, FOOD_KEYWORDS, type FoodCategory } from './classify';
-export { DEFAULT_THICKNESS_MM, POULTRY_TABLE, RED_MEAT_TABLE, type PasteurisationTable, type PasteurisationRow } from './tables';
+export {
+  DEFAULT_THICKNESS_MM,
+  POULTRY_TABLE,
+  RED_MEAT_TABLE,
+  type PasteurisationTable,
+  type PasteurisationRow,
+} from './tables';
 export {
   BLOCKING_RULES,
   WARNING_RULES,

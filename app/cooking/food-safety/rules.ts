@@ -186,7 +186,11 @@ export function requiredMinutes(table: PasteurisationTable, temperatureC: number
  * an unknown food. Null when it cannot be: below 55 °C (FW-1, FW-2), poultry below the poultry
  * table (57 °C), or a plant food or dairy (nothing to pasteurise).
  */
-export function pasteurisationMinutes(categories: readonly FoodCategory[], temperatureC: number, thicknessMm: number): number | null {
+export function pasteurisationMinutes(
+  categories: readonly FoodCategory[],
+  temperatureC: number,
+  thicknessMm: number,
+): number | null {
   if (temperatureC < PASTEURISATION_FLOOR_C) return null;
   const foods = categories.flatMap((c): FoodCategory[] =>
     c === 'unknown' ? ['poultry', 'red_meat', 'fish', 'egg'] : c === 'plant_dairy' ? [] : [c],
@@ -196,7 +200,10 @@ export function pasteurisationMinutes(categories: readonly FoodCategory[], tempe
   for (const category of new Set(foods)) {
     let minutes: number | null;
     if (category === 'poultry') {
-      minutes = temperatureC >= POULTRY_TABLE.temperaturesC[0] ? requiredMinutes(POULTRY_TABLE, temperatureC, thicknessMm) : null;
+      minutes =
+        temperatureC >= POULTRY_TABLE.temperaturesC[0]
+          ? requiredMinutes(POULTRY_TABLE, temperatureC, thicknessMm)
+          : null;
     } else if (category === 'ground' || category === 'red_meat') {
       minutes = requiredMinutes(RED_MEAT_TABLE, temperatureC, thicknessMm);
     } else {
@@ -276,7 +283,12 @@ function combinedMinutes(timeRules: readonly TimeRule[], temperatureC: number, t
 }
 
 /** FS-8's test: at or above 55 °C, the model's centre passes 54.4 °C within 6 hours. */
-function comesUp(rule: ComeUpRule, categories: readonly FoodCategory[], temperatureC: number, thicknessMm: number): boolean {
+function comesUp(
+  rule: ComeUpRule,
+  categories: readonly FoodCategory[],
+  temperatureC: number,
+  thicknessMm: number,
+): boolean {
   if (temperatureC < rule.fromC) return true;
   const minutes = modelMinutesToComeUp(profileFor(categories), temperatureC, thicknessMm);
   return minutes !== null && minutes <= rule.maxMinutes;
@@ -333,14 +345,20 @@ function thicknessPhrase(ctx: RuleContext): string {
     : `at a thickness of ${ctx.thicknessUsedMm} mm`;
 }
 
-function fieldRangeViolation(field: 'temperature_celsius' | 'time_minutes', value: number, ruleId: RuleId): CookError | null {
+function fieldRangeViolation(
+  field: 'temperature_celsius' | 'time_minutes',
+  value: number,
+  ruleId: RuleId,
+): CookError | null {
   const spec = START_COOK_FIELDS[field];
   const tooLow = value < spec.minimum;
   if (!tooLow && value <= spec.maximum) return null;
   const code = tooLow ? spec.codes.tooLow : spec.codes.tooHigh;
   const details = { rule: ruleId, field, minimum: spec.minimum, maximum: spec.maximum };
   if (field === 'temperature_celsius') {
-    const limit = tooLow ? `below the lowest allowed temperature, ${celsius(spec.minimum)}` : `above the highest allowed temperature, ${celsius(spec.maximum)}`;
+    const limit = tooLow
+      ? `below the lowest allowed temperature, ${celsius(spec.minimum)}`
+      : `above the highest allowed temperature, ${celsius(spec.maximum)}`;
     return new CookError(
       code,
       `${celsius(value)} is ${limit} (rule ${ruleId}). Choose a temperature from ${celsius(spec.minimum)} to ${celsius(spec.maximum)}.`,
@@ -350,7 +368,11 @@ function fieldRangeViolation(field: 'temperature_celsius' | 'time_minutes', valu
   const problem = tooLow
     ? `A cook must last at least ${spec.minimum} minute; ${value} minutes is too short`
     : `${value} minutes is longer than the maximum of ${spec.maximum} minutes (about 100 hours)`;
-  return new CookError(code, `${problem} (rule ${ruleId}). Choose a time from ${spec.minimum} to ${spec.maximum} minutes.`, details);
+  return new CookError(
+    code,
+    `${problem} (rule ${ruleId}). Choose a time from ${spec.minimum} to ${spec.maximum} minutes.`,
+    details,
+  );
 }
 
 /** FS-8's refusal: how long the centre would take, and a hotter temperature or a thinner cut that comes up in time. */
@@ -361,7 +383,10 @@ function comeUpViolation(rule: ComeUpRule, ctx: RuleContext): CookError | null {
   const minutesAt = (t: number, mm: number) => (timeRules.length > 0 ? combinedMinutes(timeRules, t, mm) : null);
 
   const hotterC = lowestTemperatureComingUp(ctx, Math.floor(ctx.temperatureC) + 1);
-  const hotter = hotterC === null ? null : { temperatureC: hotterC, minutes: minutesAt(hotterC, ctx.thicknessUsedMm) ?? ctx.timeMinutes };
+  const hotter =
+    hotterC === null
+      ? null
+      : { temperatureC: hotterC, minutes: minutesAt(hotterC, ctx.thicknessUsedMm) ?? ctx.timeMinutes };
 
   // The thickest whole millimetre (from the schema's minimum) that comes up in time at this temperature.
   let thinnerMm: number | null = null;
@@ -378,9 +403,11 @@ function comeUpViolation(rule: ComeUpRule, ctx: RuleContext): CookError | null {
   }
   const thinnerMinutes = thinnerMm === null ? null : minutesAt(ctx.temperatureC, thinnerMm);
 
-  const took = comeUpMinutes === null ? 'would never pass 54.4 °C' : `would take about ${duration(comeUpMinutes)} to pass 54.4 °C`;
+  const took =
+    comeUpMinutes === null ? 'would never pass 54.4 °C' : `would take about ${duration(comeUpMinutes)} to pass 54.4 °C`;
   const ways = [
-    hotter && `cook it at ${celsius(hotter.temperatureC)} or hotter${hotter.minutes !== null && timeRules.length > 0 ? ` for at least ${hotter.minutes} minutes` : ''}`,
+    hotter &&
+      `cook it at ${celsius(hotter.temperatureC)} or hotter${hotter.minutes !== null && timeRules.length > 0 ? ` for at least ${hotter.minutes} minutes` : ''}`,
     thinnerMm !== null &&
       `cut it to ${thinnerMm} mm or thinner${thinnerMinutes !== null ? ` (then at least ${thinnerMinutes} minutes at ${celsius(ctx.temperatureC)})` : ''}`,
   ].filter((w): w is string => typeof w === 'string');
@@ -395,9 +422,15 @@ function comeUpViolation(rule: ComeUpRule, ctx: RuleContext): CookError | null {
       maximum_come_up_minutes: rule.maxMinutes,
       thickness_mm: ctx.thicknessUsedMm,
       thickness_assumed: ctx.thicknessMm === null,
-      ...(hotter && hotter.minutes !== null && { alternative: { temperature_celsius: hotter.temperatureC, time_minutes: hotter.minutes } }),
+      ...(hotter &&
+        hotter.minutes !== null && {
+          alternative: { temperature_celsius: hotter.temperatureC, time_minutes: hotter.minutes },
+        }),
       ...(thinnerMm !== null && {
-        thinner_alternative: { thickness_mm: thinnerMm, ...(thinnerMinutes !== null && { time_minutes: thinnerMinutes }) },
+        thinner_alternative: {
+          thickness_mm: thinnerMm,
+          ...(thinnerMinutes !== null && { time_minutes: thinnerMinutes }),
+        },
       }),
     },
   );
@@ -413,10 +446,15 @@ function violation(rule: BlockingRule, ctx: RuleContext): CookError | null {
     case 'min-temperature': {
       if (ctx.temperatureC >= rule.minC) return null;
       const rules = applicableRules(ctx);
-      const minC = Math.max(...rules.filter((r): r is MinTemperatureRule => r.kind === 'min-temperature').map((r) => r.minC));
+      const minC = Math.max(
+        ...rules.filter((r): r is MinTemperatureRule => r.kind === 'min-temperature').map((r) => r.minC),
+      );
       const safeC = lowestTemperatureComingUp(ctx, minC) ?? minC;
       const safeMinutes = combinedMinutes(rules.filter(isTimeRule), safeC, ctx.thicknessUsedMm);
-      const example = safeMinutes > 0 ? `: at ${celsius(safeC)} it needs at least ${safeMinutes} minutes ${thicknessPhrase(ctx)}` : '';
+      const example =
+        safeMinutes > 0
+          ? `: at ${celsius(safeC)} it needs at least ${safeMinutes} minutes ${thicknessPhrase(ctx)}`
+          : '';
       return new CookError(
         rule.code,
         `${foodLabel(ctx, 'this food')} must be cooked at ${celsius(rule.minC)} or hotter because ${rule.why}; ` +
@@ -430,7 +468,8 @@ function violation(rule: BlockingRule, ctx: RuleContext): CookError | null {
     }
 
     case 'max-time-below': {
-      if (ctx.timeMinutes === null || ctx.temperatureC >= rule.belowC || ctx.timeMinutes <= rule.maxMinutes) return null;
+      if (ctx.timeMinutes === null || ctx.temperatureC >= rule.belowC || ctx.timeMinutes <= rule.maxMinutes)
+        return null;
       return new CookError(
         'FOOD_SAFETY_TIME_UNSAFE',
         `Below ${celsius(rule.belowC)} food is not pasteurised and bacteria such as C. perfringens can still grow, so a cook ` +
@@ -444,7 +483,11 @@ function violation(rule: BlockingRule, ctx: RuleContext): CookError | null {
       return comeUpViolation(rule, ctx);
 
     case 'pasteurisation-time': {
-      if (ctx.timeMinutes === null || ctx.timeMinutes >= requiredMinutes(rule.table, ctx.temperatureC, ctx.thicknessUsedMm)) return null;
+      if (
+        ctx.timeMinutes === null ||
+        ctx.timeMinutes >= requiredMinutes(rule.table, ctx.temperatureC, ctx.thicknessUsedMm)
+      )
+        return null;
       const timeRules = applicableRules(ctx).filter(isTimeRule);
       const needed = combinedMinutes(timeRules, ctx.temperatureC, ctx.thicknessUsedMm);
       const alternative = hotterAlternative(timeRules, ctx, needed);
@@ -461,7 +504,9 @@ function violation(rule: BlockingRule, ctx: RuleContext): CookError | null {
           required_minutes: needed,
           thickness_mm: ctx.thicknessUsedMm,
           thickness_assumed: ctx.thicknessMm === null,
-          ...(alternative && { alternative: { temperature_celsius: alternative.temperatureC, time_minutes: alternative.minutes } }),
+          ...(alternative && {
+            alternative: { temperature_celsius: alternative.temperatureC, time_minutes: alternative.minutes },
+          }),
         },
       );
     }
@@ -499,11 +544,20 @@ function warns(rule: WarningRule, ctx: RuleContext): boolean {
 }
 
 function contextOf(input: Omit<FoodSafetyInput, 'timeMinutes'> & { timeMinutes: number | null }): RuleContext {
-  return { ...input, categories: classifyFood(input.foodType), thicknessUsedMm: input.thicknessMm ?? DEFAULT_THICKNESS_MM };
+  return {
+    ...input,
+    categories: classifyFood(input.foodType),
+    thicknessUsedMm: input.thicknessMm ?? DEFAULT_THICKNESS_MM,
+  };
 }
 
 /** The shortest and longest times the rules allow at this temperature and thickness, and the rule that sets each. */
-function timeBounds(ctx: RuleContext): { minMinutes: number | null; minRule: RuleId | null; maxMinutes: number | null; maxRule: RuleId | null } {
+function timeBounds(ctx: RuleContext): {
+  minMinutes: number | null;
+  minRule: RuleId | null;
+  maxMinutes: number | null;
+  maxRule: RuleId | null;
+} {
   const rules = applicableRules(ctx);
   let minMinutes: number | null = null;
   let minRule: RuleId | null = null;
@@ -511,7 +565,9 @@ function timeBounds(ctx: RuleContext): { minMinutes: number | null; minRule: Rul
     const minutes = requiredMinutes(rule.table, ctx.temperatureC, ctx.thicknessUsedMm);
     if (minMinutes === null || minutes > minMinutes) [minMinutes, minRule] = [minutes, rule.id];
   }
-  const cap = rules.find((rule): rule is Extract<BlockingRule, { kind: 'max-time-below' }> => rule.kind === 'max-time-below');
+  const cap = rules.find(
+    (rule): rule is Extract<BlockingRule, { kind: 'max-time-below' }> => rule.kind === 'max-time-below',
+  );
   const capped = cap !== undefined && ctx.temperatureC < cap.belowC;
   return { minMinutes, minRule, maxMinutes: capped ? cap.maxMinutes : null, maxRule: capped ? cap.id : null };
 }
@@ -569,7 +625,10 @@ export function planFoodSafety(input: Omit<FoodSafetyInput, 'timeMinutes'>): Foo
     if (failure) throw failure;
   }
   const bounds = timeBounds(ctx);
-  const shortest = Math.max(bounds.minMinutes ?? START_COOK_FIELDS.time_minutes.minimum, START_COOK_FIELDS.time_minutes.minimum);
+  const shortest = Math.max(
+    bounds.minMinutes ?? START_COOK_FIELDS.time_minutes.minimum,
+    START_COOK_FIELDS.time_minutes.minimum,
+  );
   const asStarted = evaluateFoodSafety({ ...input, timeMinutes: shortest });
   return {
     categories: asStarted.categories,
@@ -589,8 +648,16 @@ export function planFoodSafety(input: Omit<FoodSafetyInput, 'timeMinutes'>): Foo
  * A null time (GET /cook-plan asks none) checks the temperature only.
  * @throws CookError TEMPERATURE_TOO_LOW/HIGH or TIME_TOO_SHORT/LONG.
  */
-export function checkAbsoluteLimits(input: Pick<FoodSafetyInput, 'temperatureC'> & { timeMinutes: number | null }): void {
-  const ctx: RuleContext = { ...input, foodType: null, thicknessMm: null, categories: [], thicknessUsedMm: DEFAULT_THICKNESS_MM };
+export function checkAbsoluteLimits(
+  input: Pick<FoodSafetyInput, 'temperatureC'> & { timeMinutes: number | null },
+): void {
+  const ctx: RuleContext = {
+    ...input,
+    foodType: null,
+    thicknessMm: null,
+    categories: [],
+    thicknessUsedMm: DEFAULT_THICKNESS_MM,
+  };
   for (const rule of BLOCKING_RULES) {
     if (rule.kind !== 'field-range') continue;
     const failure = violation(rule, ctx);

@@ -9,4 +9,11 @@ export {
   runUntilCoreReaches,
   runUntilPasteurised,
 } from './predict';
-export { MAX_LONGER, MAX_SHORTER, VALIDATED_TABLES, smallestSafeFactor, validationCells, type ValidationCell } from './validation';
+export {
+  MAX_LONGER,
+  MAX_SHORTER,
+  VALIDATED_TABLES,
+  smallestSafeFactor,
+  validationCells,
+  type ValidationCell,
+} from './validation';

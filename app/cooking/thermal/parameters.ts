@@ -108,7 +108,8 @@ export const ECOLI_O157_MEAT: Pathogen = {
   dRefMinutes: 19.35,
   refC: 55,
   zC: 4.87,
-  source: 'Baldwin guide, Table 5.1 caption (regression on Hansen & Knøchel 1996, Bolton et al. 2000, O’Bryan et al. 2006)',
+  source:
+    'Baldwin guide, Table 5.1 caption (regression on Hansen & Knøchel 1996, Bolton et al. 2000, O’Bryan et al. 2006)',
 };
 
 /** Table 5.1's caption: "for Salmonella I use D(55 °C, z 7.58) = 13.18 min". */

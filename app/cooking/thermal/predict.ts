@@ -29,7 +29,12 @@ export function runUntilPasteurised(sim: CoreSimulation, waterC: number, capSeco
  * Runs `sim` forward at `waterC` until the centre reaches `coreC` or `capSeconds` pass.
  * @returns simulated seconds from the call until the centre reached `coreC`, or null.
  */
-export function runUntilCoreReaches(sim: CoreSimulation, waterC: number, coreC: number, capSeconds: number): number | null {
+export function runUntilCoreReaches(
+  sim: CoreSimulation,
+  waterC: number,
+  coreC: number,
+  capSeconds: number,
+): number | null {
   const start = sim.elapsedSeconds;
   while (sim.centreC < coreC) {
     if (sim.elapsedSeconds - start >= capSeconds || waterC <= coreC) return null;

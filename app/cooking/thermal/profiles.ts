@@ -62,7 +62,10 @@ export function profileFor(categories: readonly FoodCategory[]): FoodProfile {
   let profile = profiles.get(key);
   if (!profile) {
     const parts = [...new Set(categories)].map((c) => BY_CATEGORY[c]);
-    const thermal = parts.reduce((slowest, p) => (p.thermal.diffusivity < slowest.diffusivity ? p.thermal : slowest), parts[0].thermal);
+    const thermal = parts.reduce(
+      (slowest, p) => (p.thermal.diffusivity < slowest.diffusivity ? p.thermal : slowest),
+      parts[0].thermal,
+    );
     const targets = [...new Set(parts.flatMap((p) => p.targets))];
     profile = { id: key, thermal, targets };
     profiles.set(key, profile);

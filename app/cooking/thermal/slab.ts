@@ -16,7 +16,13 @@
  * crosses it in a minute) and 30 s for anything over about 35 mm. The tests check that halving
  * both the step and the grid changes predicted times by well under 1 %.
  */
-import { BATH_HEAT_TRANSFER, INITIAL_FOOD_C, shapeFactor, type PathogenTarget, type ThermalProperties } from './parameters';
+import {
+  BATH_HEAT_TRANSFER,
+  INITIAL_FOOD_C,
+  shapeFactor,
+  type PathogenTarget,
+  type ThermalProperties,
+} from './parameters';
 
 /** Intervals between the centre and the surface. */
 export const GRID_INTERVALS = 20;

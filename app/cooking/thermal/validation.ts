@@ -35,7 +35,8 @@ export function validationCells(factor: number = SAFETY_FACTOR): ValidationCell[
     for (const row of table.rows) {
       table.temperaturesC.forEach((temperatureC, i) => {
         const modelMinutes = modelMinutesToPasteurise(profile, temperatureC, row.thicknessMm);
-        if (modelMinutes === null) throw new Error(`the model never pasteurises ${table.name} at ${temperatureC} °C, ${row.thicknessMm} mm`);
+        if (modelMinutes === null)
+          throw new Error(`the model never pasteurises ${table.name} at ${temperatureC} °C, ${row.thicknessMm} mm`);
         const tableMinutes = row.minutes[i];
         cells.push({
           table: table.name,

@@ -24,10 +24,16 @@ export function jsonBody(): Middleware {
     } catch (err) {
       const status = (err as { status?: number }).status;
       if (status === 413) {
-        throw new EdgeError('PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB. Send a small JSON object.`);
+        throw new EdgeError(
+          'PAYLOAD_TOO_LARGE',
+          `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB. Send a small JSON object.`,
+        );
       }
       if (typeof status === 'number' && status >= 400 && status < 500) {
-        throw new EdgeError('INVALID_JSON', 'The request body is not valid JSON. Send a JSON object such as {"temperature_celsius": 63, "time_minutes": 90}.');
+        throw new EdgeError(
+          'INVALID_JSON',
+          'The request body is not valid JSON. Send a JSON object such as {"temperature_celsius": 63, "time_minutes": 90}.',
+        );
       }
       throw err;
     }
