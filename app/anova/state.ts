@@ -5,46 +5,19 @@
  * for the caller to log once, because new firmware strings are normal (§5.6) and must not kill
  * the reader.
  */
-import type { CookerAlert, CookerMode, DeviceState, StateSchema } from '../cooking/cooker';
-
-export function celsiusToFahrenheit(celsius: number): number {
-  return (celsius * 9) / 5 + 32;
-}
-
-export function fahrenheitToCelsius(fahrenheit: number): number {
-  return ((fahrenheit - 32) * 5) / 9;
-}
+import {
+  fahrenheitToCelsius,
+  type CookerAlert,
+  type CookerMode,
+  type DeviceState,
+  type StateSchema,
+} from '../cooking/cooker';
 
 /** Result of parsing one EVENT_APC_STATE payload. */
 export interface ParseResult {
   state: DeviceState;
   /** Unrecognised enum strings met while parsing, e.g. `B job-status.state "STOP_COOK"`, to log once. */
   unknownValues: string[];
-}
-
-/** Timer values as of a later moment than the state's `observedAt`. */
-export interface TimerProjection {
-  elapsedSeconds: number | null;
-  remainingSeconds: number | null;
-}
-
-/**
- * Moves a running timer forward to `now` (epoch ms), so remaining time keeps counting down
- * between pushes. Whole seconds; a clock that went backwards projects nothing.
- */
-export function projectTimer(state: DeviceState, now: number): TimerProjection {
-  const stored = {
-    elapsedSeconds: state.timerElapsedSeconds,
-    remainingSeconds: state.timerRemainingSeconds,
-  };
-  const passed = Math.floor((now - state.observedAt) / 1000);
-  if (!state.timerRunning || !Number.isFinite(passed) || passed <= 0) return stored;
-  const { elapsedSeconds, remainingSeconds } = stored;
-  const total = state.timerTotalSeconds;
-  return {
-    elapsedSeconds: elapsedSeconds === null ? null : Math.min(total ?? Infinity, elapsedSeconds + passed),
-    remainingSeconds: remainingSeconds === null ? null : Math.max(0, remainingSeconds - passed),
-  };
 }
 
 /**

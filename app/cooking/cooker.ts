@@ -99,6 +99,43 @@ export interface CookerSnapshot {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Reading it
+// ---------------------------------------------------------------------------------------------
+
+export function celsiusToFahrenheit(celsius: number): number {
+  return (celsius * 9) / 5 + 32;
+}
+
+export function fahrenheitToCelsius(fahrenheit: number): number {
+  return ((fahrenheit - 32) * 5) / 9;
+}
+
+/** Timer values as of a later moment than the state's `observedAt`. */
+export interface TimerProjection {
+  elapsedSeconds: number | null;
+  remainingSeconds: number | null;
+}
+
+/**
+ * Moves a running timer forward to `now` (epoch ms), so remaining time keeps counting down
+ * between pushes. Whole seconds; a clock that went backwards projects nothing.
+ */
+export function projectTimer(state: DeviceState, now: number): TimerProjection {
+  const stored = {
+    elapsedSeconds: state.timerElapsedSeconds,
+    remainingSeconds: state.timerRemainingSeconds,
+  };
+  const passed = Math.floor((now - state.observedAt) / 1000);
+  if (!state.timerRunning || !Number.isFinite(passed) || passed <= 0) return stored;
+  const { elapsedSeconds, remainingSeconds } = stored;
+  const total = state.timerTotalSeconds;
+  return {
+    elapsedSeconds: elapsedSeconds === null ? null : Math.min(total ?? Infinity, elapsedSeconds + passed),
+    remainingSeconds: remainingSeconds === null ? null : Math.max(0, remainingSeconds - passed),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // The port
 // ---------------------------------------------------------------------------------------------
 

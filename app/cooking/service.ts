@@ -12,10 +12,7 @@
  * the food may be sitting in cooling water, and its danger budget keeps counting.
  */
 import { EventEmitter } from 'node:events';
-import { CookerError } from './cooker';
-import { projectTimer } from '../anova/state';
-import type { CookerPort } from './cooker';
-import type { CookerSnapshot, DeviceState } from './cooker';
+import { CookerError, projectTimer, type CookerPort, type CookerSnapshot, type DeviceState } from './cooker';
 import type { CookMonitorLike, MonitorFactory } from './cook-monitor-port';
 import type { Observation as MonitorObservation } from './monitor';
 import { CookError } from './errors';
@@ -238,7 +235,8 @@ export class CookService extends EventEmitter<ServiceEvents> {
     const cook = this.active;
     if (cook) {
       const at = this.clock();
-      if (!cook.ended) this.end(cook, 'stopped', at, {});
+      // docs/api.md: "done" once the timer ran out, whoever stopped it afterwards.
+      if (!cook.ended) this.end(cook, cook.timerRanOut ? 'done' : 'stopped', at, {});
       this.setActive(null);
     }
     const temp = this.cooker.selected()?.state?.currentTempC ?? null;
@@ -374,10 +372,10 @@ export class CookService extends EventEmitter<ServiceEvents> {
     this.diffDeviceAlerts(cook, state, at);
     if (!cook.ended && state.mode === 'idle') {
       // Decided before the monitor hears of it, so its alert comes after the end it explains.
-      const reason: EndReason = cook.stopRequested
-        ? 'stopped'
-        : cook.timerRanOut
-          ? 'done'
+      const reason: EndReason = cook.timerRanOut
+        ? 'done'
+        : cook.stopRequested
+          ? 'stopped'
           : cook.unseenSince !== null
             ? 'interrupted'
             : 'stopped_on_device';

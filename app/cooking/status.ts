@@ -1,8 +1,7 @@
 /**
  * Pure: the selected cooker's state (plus our cook record) → the body of GET /status.
  */
-import { celsiusToFahrenheit, projectTimer } from '../anova/state';
-import type { CookerSnapshot } from './cooker';
+import { celsiusToFahrenheit, projectTimer, type CookerSnapshot } from './cooker';
 import type { CookRecord } from './service';
 
 /**

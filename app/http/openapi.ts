@@ -219,8 +219,9 @@ export function buildOpenApiDocument({ publicUrl, version }: OpenApiOptions): Op
               'UNAUTHORIZED',
               'RATE_LIMITED',
               'INTERNAL_ERROR',
+              // docs/api.md: a lost cloud link is DEVICE_OFFLINE here, a rejected token ANOVA_AUTH_FAILED.
               'DEVICE_OFFLINE',
-              'CLOUD_UNREACHABLE',
+              'ANOVA_AUTH_FAILED',
             ]),
           },
         },

@@ -121,6 +121,25 @@ const WRITERS: Record<NotificationEvent, Writer> = {
     message:
       'The cooker reports a heater fault, so the water may not be kept hot. Check the cooker now; if it does not recover, take the food out and refrigerate it.',
   }),
+  water_leak: () => ({
+    title: 'Cooker reports a water leak',
+    message:
+      'The cooker detected water where it should not be. Unplug it before touching it, check the bath and the cooker, and if the cook cannot go on, take the food out and refrigerate it.',
+  }),
+  water_too_hot: () => ({
+    title: 'Cooker over-temperature alarm',
+    message:
+      'The cooker reports an over-temperature alarm. Check the cooker and the water level now; if the alarm stays, stop the cook and take the food out.',
+  }),
+  motor_stuck: () => ({
+    title: 'Cooker motor stuck',
+    message:
+      'The circulation motor of the cooker is stuck, so the water is not stirred and may heat unevenly. Check for something blocking the impeller; if it does not recover, take the food out and refrigerate it.',
+  }),
+  device_alarm: () => ({
+    title: 'Cooker alarm',
+    message: 'The cooker reports an alarm. Look at the cooker or the Anova app to see what it needs.',
+  }),
   device_offline: (f) => ({
     title: 'Cooker offline',
     message: `The server has lost contact with the cooker during the cook${f.food ? ` (${f.food})` : ''}. Check that it is plugged in and on Wi-Fi; if it stays offline, check on the food yourself.`,

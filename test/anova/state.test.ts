@@ -1,4 +1,5 @@
-import { celsiusToFahrenheit, fahrenheitToCelsius, parseApcState, projectTimer } from '../../app/anova/state';
+import { parseApcState } from '../../app/anova/state';
+import { celsiusToFahrenheit, fahrenheitToCelsius, projectTimer } from '../../app/cooking/cooker';
 import type { CookerAlert, CookerMode, DeviceState, StateSchema } from '../../app/cooking/cooker';
 import type { ParseResult } from '../../app/anova/state';
 import * as F from '../fixtures/anova-states';

@@ -306,6 +306,15 @@ test('offline before the timer ran out, then back idle: interrupted, with device
   expect(journal.ends).toEqual([{ cookId: 'cook-1', reason: 'interrupted' }]);
 });
 
+test('a stop through the API after the timer ran out ends the cook as done (whoever stopped it)', async () => {
+  await service.start(chicken());
+  running();
+  cooker.push({ mode: 'done', timerRemainingSeconds: 0, timerElapsedSeconds: 5400 });
+  await service.stop();
+  expect(journal.ends).toEqual([{ cookId: 'cook-1', reason: 'done' }]);
+  expect(journal.events.at(-1)).toMatchObject({ type: 'stopped', detail: { end_reason: 'done' } });
+});
+
 test('a stop through the API whose idle push arrives before the ack still ends as stopped', async () => {
   await service.start(chicken());
   running();

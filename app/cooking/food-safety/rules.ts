@@ -45,7 +45,7 @@ type BlockingRule =
   /** FS-5, FS-6: the pasteurisation time from a table at (temperature, thickness). */
   | { id: RuleId; kind: 'pasteurisation-time'; appliesTo: Applicability; table: PasteurisationTable };
 
-/** In evaluation order (docs/food-safety.md §2: FS-1, FS-2, FS-3, FS-4, FS-7, FS-5, FS-6). */
+/** In evaluation order (docs/food-safety.md §2: FS-1, FS-2, FS-3, FS-4, FS-7, FS-8, FS-5, FS-6). */
 export const BLOCKING_RULES: readonly BlockingRule[] = [
   { id: 'FS-1', kind: 'field-range', appliesTo: 'all', field: 'temperature_celsius' },
   { id: 'FS-2', kind: 'field-range', appliesTo: 'all', field: 'time_minutes' },
