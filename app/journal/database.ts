@@ -182,7 +182,8 @@ function openChecked(path: string): DatabaseSync {
   }
 }
 
-function migrate(db: DatabaseSync, migrations: readonly Migration[], logger: Logger): void {
+/** Brings `db` up to the last of `migrations`, each in its own transaction (also for tests of one table's owner). */
+export function migrate(db: DatabaseSync, migrations: readonly Migration[], logger: Logger): void {
   const current = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
   const latest = migrations.length;
   if (current > latest) {

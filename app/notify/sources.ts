@@ -7,22 +7,7 @@
 import type { CloudStatus } from '../cooking/cooker';
 import type { CookEvent } from '../cooking/journal-port';
 import type { CookService } from '../cooking/service';
-import type { NotificationInput, NotifyEventName } from './types';
-
-/** Alerts whose raising is, by itself, a notification of the same name. */
-const ALERT_EVENTS: ReadonlySet<string> = new Set<NotifyEventName>([
-  'low_water',
-  'water_empty',
-  'heater_fault',
-  'water_leak',
-  'water_too_hot',
-  'motor_stuck',
-  'device_alarm',
-  'temperature_drop',
-  'food_safety_at_risk',
-  'discard_food',
-  'cook_interrupted',
-]);
+import { isNotifyEventName, type NotificationInput, type NotifyEventName } from './types';
 
 export interface NotificationSources {
   service: Pick<CookService, 'on' | 'off' | 'statusOrNull'>;
@@ -67,10 +52,11 @@ export function connectNotifications(src: NotificationSources): () => void {
         return send('device_online', cookId, at, detail);
       case 'alert_raised': {
         const alert = String(detail.alert);
-        if (!ALERT_EVENTS.has(alert)) return;
+        // An alert is told when an event of its name exists (temperature_drop, low_water, discard_food...).
+        if (!isNotifyEventName(alert)) return;
         // A stop on the cooker itself was already told as cook_stopped_on_device.
         if (alert === 'cook_interrupted' && endReasons.get(cookId) === 'stopped_on_device') return;
-        return send(alert as NotifyEventName, cookId, at, detail);
+        return send(alert, cookId, at, detail);
       }
       default:
         return;

@@ -1,4 +1,4 @@
-import { type CookError, isCookError } from '../../app/cooking/errors';
+import { isCookError } from '../../app/cooking/errors';
 import {
   evaluateFoodSafety,
   factoredModelMinutes,
@@ -18,16 +18,7 @@ import {
   SAFETY_FACTOR,
 } from '../../app/cooking/thermal';
 import { classifyFood } from '../../app/cooking/food-safety';
-
-function thrown(fn: () => unknown): CookError {
-  try {
-    fn();
-  } catch (err) {
-    if (isCookError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a CookError, but nothing was thrown');
-}
+import { thrown } from '../helpers/cook-errors';
 
 const cook = (overrides: Partial<FoodSafetyInput>): FoodSafetyInput => ({
   temperatureC: 60,

@@ -1,4 +1,4 @@
-import { type CookError, isCookError, type CookErrorCode } from '../../app/cooking/errors';
+import { isCookError, type CookErrorCode } from '../../app/cooking/errors';
 import {
   BLOCKING_RULES,
   DEFAULT_THICKNESS_MM,
@@ -13,17 +13,7 @@ import {
 } from '../../app/cooking/food-safety';
 import { parseStartCookBody } from '../../app/cooking/request';
 import { MEAT_PROFILE, POULTRY_PROFILE } from '../../app/cooking/thermal';
-
-/** The CookError thrown by `fn`; fails the test if it returns instead. */
-function thrown(fn: () => unknown): CookError {
-  try {
-    fn();
-  } catch (err) {
-    if (isCookError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a CookError, but nothing was thrown');
-}
+import { thrown } from '../helpers/cook-errors';
 
 const input = (overrides: Partial<FoodSafetyInput>): FoodSafetyInput => ({
   temperatureC: 65,

@@ -1,16 +1,7 @@
-import { type CookError, isCookError, type CookErrorCode } from '../../app/cooking/errors';
+import { isCookError, type CookErrorCode } from '../../app/cooking/errors';
 import { planCook } from '../../app/cooking/plan';
 import { parseCookPlanQuery, parseStartCookBody } from '../../app/cooking/request';
-
-function thrown(fn: () => unknown): CookError {
-  try {
-    fn();
-  } catch (err) {
-    if (isCookError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a CookError, but nothing was thrown');
-}
+import { thrown } from '../helpers/cook-errors';
 
 /** The start-cook outcome: null when accepted, else the error code. */
 function startOutcome(body: Record<string, unknown>): CookErrorCode | null {

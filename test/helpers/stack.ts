@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../app/config';
-import { startServer, type RunningServer, type StartOptions } from '../../app/main';
+import { secretsOf, startServer, type RunningServer, type StartOptions } from '../../app/main';
 import { startSimulator } from '../../app/simulator/index';
 import type { SimulatorHandle, SimulatorOptions } from '../../app/simulator/types';
 import { captureLogger } from './logs';
@@ -29,11 +29,14 @@ export interface Stack {
   ready(): Promise<void>;
   /** Stops the server and starts a new one on the same data and simulator (a crash is tested with a real process). */
   restart(): Promise<void>;
-  close(): Promise<void>;
+  /** Stops the server, then the simulator unless it is kept (for a new stack on the same one). */
+  close(opts?: { keepSimulator?: boolean }): Promise<void>;
 }
 
 export interface StackOptions {
   sim?: SimulatorOptions;
+  /** Use this running simulator instead of starting one (`sim` is then ignored). */
+  simulator?: SimulatorHandle;
   env?: Record<string, string>;
   start?: StartOptions;
   /** Wait for the cooker to be online before returning (default true). */
@@ -41,7 +44,7 @@ export interface StackOptions {
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
-  const sim = await startSimulator({ pushIntervalMs: 50, heatingRateCPerMin: 600, ...opts.sim });
+  const sim = opts.simulator ?? (await startSimulator({ pushIntervalMs: 50, heatingRateCPerMin: 600, ...opts.sim }));
   const dataDir = opts.env?.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'anova-stack-'));
   const config = loadConfig({
     PORT: '0',
@@ -56,7 +59,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     ...opts.env,
     DATA_DIR: dataDir,
   });
-  const logs = captureLogger([TEST_API_KEY, sim.token]);
+  const logs = captureLogger(secretsOf(config));
   const launch = () =>
     startServer(config, {
       logger: logs.logger,
@@ -77,9 +80,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       stack.server = await launch();
       await stack.ready();
     },
-    close: async () => {
+    close: async ({ keepSimulator = false } = {}) => {
       await stack.server.close();
-      await sim.close();
+      if (!keepSimulator) await sim.close();
     },
   };
   if (opts.waitReady !== false) await stack.ready();

@@ -11,15 +11,11 @@ import { DatabaseSync } from 'node:sqlite';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { AnovaClient } from '../../app/anova/client';
 import type { ApiOperations } from '../../app/api/operations';
-import { loadConfig } from '../../app/config';
 import { DATABASE_FILE } from '../../app/journal/database';
-import { startServer } from '../../app/main';
-import { startSimulator } from '../../app/simulator/index';
 import type { SimulatorHandle, SimulatorOptions } from '../../app/simulator/types';
-import { until } from '../helpers/events';
-import { http, type HttpRequest, type HttpResponse } from '../helpers/http';
-import { captureLogger } from '../helpers/logs';
-import { TEST_API_KEY } from '../helpers/stack';
+import type { HttpRequest, HttpResponse } from '../helpers/http';
+import type { captureLogger } from '../helpers/logs';
+import { startStack, TEST_API_KEY } from '../helpers/stack';
 
 export { TEST_API_KEY };
 export const PUBLIC_URL = 'https://anova.example.com';
@@ -59,40 +55,31 @@ export interface McpStack {
 }
 
 export async function startMcpStack(opts: McpStackOptions = {}, existingSim?: SimulatorHandle): Promise<McpStack> {
-  const sim = existingSim ?? (await startSimulator({ pushIntervalMs: 50, heatingRateCPerMin: 600, ...opts.sim }));
   const ownerPassword = opts.ownerPassword === undefined ? OWNER_PASSWORD : opts.ownerPassword;
-  const logs = captureLogger([TEST_API_KEY, sim.token, ...(ownerPassword ? [ownerPassword] : [])]);
   let offset = 0;
   const clock = () => Date.now() + offset;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'anova-mcp-'));
   // A data directory under a regular file cannot be created: the journal runs degraded.
   if (opts.withoutDatabase) writeFileSync(join(dataDir, 'not-a-directory'), '');
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    API_KEY: TEST_API_KEY,
-    ANOVA_TOKEN: sim.token,
-    ANOVA_WS_URL: sim.url,
-    ANOVA_OFFLINE_AFTER_SECONDS: '2',
-    ANOVA_PING_INTERVAL_SECONDS: '1',
-    ANOVA_COMMAND_TIMEOUT_SECONDS: '2',
-    PUBLIC_URL,
-    TRUST_PROXY: String(opts.trustProxy ?? true),
-    DATA_DIR: opts.withoutDatabase ? join(dataDir, 'not-a-directory', 'data') : dataDir,
-    ...(ownerPassword ? { OAUTH_OWNER_PASSWORD: ownerPassword } : {}),
-  });
-  const server = await startServer(config, {
-    logger: logs.logger,
-    clock,
-    client: { backoff: { initialMs: 20, maxMs: 200, healthyAfterMs: 1_000 }, authRetryMs: 200 },
+  const stack = await startStack({
+    simulator: existingSim,
+    sim: opts.sim,
+    env: {
+      PUBLIC_URL,
+      TRUST_PROXY: String(opts.trustProxy ?? true),
+      DATA_DIR: opts.withoutDatabase ? join(dataDir, 'not-a-directory', 'data') : dataDir,
+      ...(ownerPassword ? { OAUTH_OWNER_PASSWORD: ownerPassword } : {}),
+    },
+    start: { clock },
+    waitReady: opts.waitReady,
   });
   const db = opts.withoutDatabase ? null : new DatabaseSync(join(dataDir, DATABASE_FILE));
-  const { url, client, operations } = server;
-  const stack: McpStack = {
+  const { url, client, operations } = stack.server;
+  return {
     url,
     mcpUrl: new URL('/mcp', url),
-    sim,
-    logs,
+    sim: stack.sim,
+    logs: stack.logs,
     dataDir,
     db,
     client,
@@ -101,18 +88,15 @@ export async function startMcpStack(opts: McpStackOptions = {}, existingSim?: Si
       offset += ms;
     },
     now: clock,
-    raw: (req) => http(url, req),
-    api: (req) => http(url, { ...req, headers: { authorization: `Bearer ${TEST_API_KEY}`, ...(req.headers ?? {}) } }),
-    ready: () => until(client, 'state', () => client.selected()?.online === true),
+    raw: stack.raw,
+    api: stack.api,
+    ready: stack.ready,
     close: async ({ keepDataDir = false, keepSimulator = false } = {}) => {
       db?.close();
-      await server.close();
-      if (!keepSimulator) await sim.close();
+      await stack.close({ keepSimulator });
       if (!keepDataDir && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
-  if (opts.waitReady !== false) await stack.ready();
-  return stack;
 }
 
 export type Era = 'legacy' | 'modern';

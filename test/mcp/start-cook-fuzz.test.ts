@@ -15,7 +15,7 @@ import type { ReceivedFrame } from '../../app/simulator/types';
 import { until } from '../helpers/events';
 import { mulberry32 } from '../helpers/random';
 import { connectMcp, MCP_HEADERS, startMcpStack, TEST_API_KEY, type McpStack } from './harness';
-import { Gen, structuredBody } from './start-cook-corpus';
+import { Gen, structuredBody } from '../helpers/start-cook-corpus';
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) >>> 0 : (Math.random() * 2 ** 32) >>> 0;
 const COUNT = Number(process.env.MCP_FUZZ_COUNT ?? 600);

@@ -10,7 +10,9 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { migrate } from '../../app/journal/database';
 import { MIGRATIONS } from '../../app/journal/migrations';
+import { silentLogger } from '../../app/log';
 import { loadNotifyConfig } from '../../app/config';
 import type { NotifyConfig } from '../../app/notify/config';
 import type { Notifier, Timers } from '../../app/notify/notifier';
@@ -214,22 +216,11 @@ export function tempDatabase(): { path: string; open(): DatabaseSync; cleanup():
   return { path, open: () => openMigrated(path), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** The database with the schema up to the outbox (migration 2), as the server would have it. */
 function openMigrated(path: string): DatabaseSync {
   const db = new DatabaseSync(path);
   db.exec('PRAGMA journal_mode = WAL');
-  const current = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
-  for (const m of MIGRATIONS) {
-    if (m.version <= current || m.version > 2) continue;
-    db.exec('BEGIN');
-    try {
-      m.up(db);
-      db.exec(`PRAGMA user_version = ${m.version}`);
-      db.exec('COMMIT');
-    } catch (err) {
-      db.exec('ROLLBACK');
-      throw err;
-    }
-  }
+  migrate(db, MIGRATIONS.slice(0, 2), silentLogger);
   return db;
 }
 

@@ -1,10 +1,11 @@
 /**
- * The start-cook fuzz corpus of test/resilience/start-cook-fuzz.test.ts (its generator of
- * mostly-well-formed bodies: every JSON type, huge and tiny numbers, NaN/Infinity spellings,
- * numeric strings, unicode, control characters, nesting, duplicate keys, long strings), copied
- * here so the MCP fuzz draws from the same distribution.
- * TODO(lead): move the generator to test/helpers/start-cook-corpus.ts and import it in both.
+ * The start-cook fuzz corpus, shared by the HTTP fuzz (test/resilience/start-cook-fuzz.test.ts)
+ * and the MCP one (test/mcp/start-cook-fuzz.test.ts), so both draw from one distribution: bodies
+ * that are mostly well formed, with every JSON type, huge and tiny numbers, NaN/Infinity
+ * spellings, numeric strings, unicode, control characters, nesting, duplicate keys, long strings.
+ * Seeded by the caller's random source.
  */
+
 export class Gen {
   constructor(readonly next: () => number) {}
   float(lo: number, hi: number): number {
@@ -25,7 +26,7 @@ export class Gen {
   }
 }
 
-const json = (v: unknown) => JSON.stringify(v);
+export const json = (v: unknown) => JSON.stringify(v);
 
 /** Values of the wrong kind (JSON text), for any field. */
 const WRONG_TYPES = [
@@ -76,6 +77,22 @@ const WRONG_TYPES = [
   '6.5e1',
   '65E0',
   '6500e-2',
+];
+
+/** Number spellings that are not JSON at all: the whole body becomes INVALID_JSON. */
+export const NOT_JSON = [
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '+65',
+  '065',
+  '.5',
+  '65.',
+  '0x41',
+  "'65'",
+  '65f',
+  'undefined',
+  '1_000',
 ];
 
 const TEMPERATURE_EDGES = [
@@ -163,7 +180,7 @@ function thicknessText(g: Gen): string {
 }
 
 /** A JSON object text from key/value-text pairs (keys may repeat: the last one wins in JSON.parse). */
-function objectText(pairs: Array<[string, string]>, g: Gen): string {
+export function objectText(pairs: Array<[string, string]>, g: Gen): string {
   const space = () => g.pick(['', '', ' ', '\n  ', '\t']);
   return `{${pairs.map(([k, v]) => `${space()}${json(k)}${space()}:${space()}${v}`).join(',')}${space()}}`;
 }
