@@ -14,6 +14,8 @@ export interface CookMonitorLike {
   view(now: number): FoodSafetyView;
   /** Alerts the monitor holds active now (temperature_drop, cook_interrupted, ...). */
   alerts(): string[];
+  /** The same alerts with their messages, least to most urgent. */
+  activeAlerts(): Array<{ alert: string; message: string }>;
 }
 
 export type MonitorFactory = (plan: MonitorPlan) => CookMonitorLike;

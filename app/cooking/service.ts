@@ -12,6 +12,7 @@
  * the food may be sitting in cooling water, and its danger budget keeps counting.
  */
 import { EventEmitter } from 'node:events';
+import { AppError } from '../errors';
 import { CookerError, projectTimer, type CookerPort, type CookerSnapshot, type DeviceState } from './cooker';
 import type { CookMonitorLike, MonitorFactory } from './cook-monitor-port';
 import type { Observation as MonitorObservation } from './monitor';
@@ -137,7 +138,12 @@ export class CookService extends EventEmitter<ServiceEvents> {
   /** The current status, served from pushed state (no cloud round trip). */
   status(): StatusView {
     // docs/api.md: /status reports a lost cloud connection as DEVICE_OFFLINE too.
-    const snapshot = this.requireOnlineCooker('DEVICE_OFFLINE');
+    let snapshot: CookerSnapshot;
+    try {
+      snapshot = this.requireOnlineCooker('DEVICE_OFFLINE');
+    } catch (err) {
+      throw this.withFoodSafety(err);
+    }
     this.reconcileLazily(snapshot);
     const now = this.clock();
     const cook = this.active;
@@ -146,6 +152,22 @@ export class CookService extends EventEmitter<ServiceEvents> {
       foodSafety: cook ? { ...cook.monitor.view(now) } : null,
       alerts: cook ? cook.monitor.alerts() : [],
     });
+  }
+
+  /**
+   * While a cook is followed, "the cooker is offline" is not all a person needs to hear: the
+   * monitor's word on the food (it may be sitting in cooling water) goes with it.
+   */
+  private withFoodSafety(err: unknown): unknown {
+    const cook = this.active;
+    if (!cook || !(err instanceof CookerError) || err.code !== 'DEVICE_OFFLINE') return err;
+    const food = cook.record.foodType ?? 'the food';
+    const urgent = cook.monitor.activeAlerts().at(-1)?.message ?? cook.monitor.view(this.clock()).message;
+    return new AppError(
+      'DEVICE_OFFLINE',
+      `The cooker can't be reached right now (offline, or the server's link to Anova's cloud is down) while ${food} is in the bath. ${urgent}`,
+      { logMessage: err.message },
+    );
   }
 
   /** The /status body when it can be built, else null (for notifications). */

@@ -56,6 +56,10 @@ test('chicken: power cut → cook_interrupted at once, food_safety_at_risk at 1 
   stack.sim.powerCut();
   await whenNotified('cook_interrupted'); // as soon as the cooker is offline beyond the staleness limit
   expect(notified()).not.toContain('food_safety_at_risk');
+  const offline = await stack.api({ path: '/status' });
+  expect([offline.status, offline.body.error]).toEqual([503, 'DEVICE_OFFLINE']);
+  expect(offline.body.message).toContain('chicken breast is in the bath');
+  expect(offline.body.message).toMatch(/stopped heating|offline/i); // the interruption, in the monitor's words
 
   offset += 1.5 * HOUR;
   await whenNotified('food_safety_at_risk');

@@ -162,6 +162,9 @@ class FakeMonitor implements CookMonitorLike {
   alerts() {
     return this.active;
   }
+  activeAlerts() {
+    return this.active.map((alert) => ({ alert, message: `${alert} message` }));
+  }
 }
 
 // ------------------------------------------------------------------------------ setup
@@ -425,4 +428,16 @@ describe('recovery after a restart', () => {
     running();
     expect(journal.events).toEqual([]);
   });
+});
+
+test('an offline cooker during a cook: the 503 tells what the monitor knows of the food', async () => {
+  await service.start(chicken());
+  running();
+  cooker.setOnline(false);
+  expect(() => service.status()).toThrow(
+    expect.objectContaining({
+      code: 'DEVICE_OFFLINE',
+      publicMessage: expect.stringMatching(/chicken breast is in the bath\. fake$/),
+    }),
+  );
 });
