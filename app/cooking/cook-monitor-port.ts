@@ -14,6 +14,8 @@ export interface CookMonitorLike {
   view(now: number): FoodSafetyView;
   /** Alerts the monitor holds active now (temperature_drop, cook_interrupted, ...). */
   alerts(): string[];
+  /** The estimated temperature at the centre of the food, for the journal's samples (cheaper than view). */
+  coreTempC(): number | null;
   /** The same alerts with their messages, least to most urgent. */
   activeAlerts(): Array<{ alert: string; message: string }>;
 }

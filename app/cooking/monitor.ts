@@ -280,6 +280,11 @@ export class CookMonitor {
   // Outputs
   // -------------------------------------------------------------------------------------------
 
+  /** The estimated temperature at the centre of the food (0.1 °C), or null before the food went in. */
+  coreTempC(): number | null {
+    return this.sim ? round1(this.sim.centreC) : null;
+  }
+
   /** Active monitor alerts, for /status `alerts`. */
   alerts(): string[] {
     return ALERT_ORDER.filter((a) => this.active.has(a));

@@ -56,6 +56,8 @@ interface ActiveCook {
   ended: EndReason | null;
   /** Device alerts of the last state (for raised/cleared events). */
   deviceAlerts: ReadonlySet<string>;
+  /** The last state this cook followed (a state is followed once; a start in flight follows none). */
+  followed: DeviceState | null;
 }
 
 export interface StartResult {
@@ -112,6 +114,8 @@ export class CookService extends EventEmitter<ServiceEvents> {
   /** A cook the journal says was running when the server stopped; decided at the cooker's first state. */
   private recovering: StoredCookDetail | null = null;
   private ticker: NodeJS.Timeout | null = null;
+  /** True while a state is being followed (see onCookerState). */
+  private following = false;
   private readonly unsubscribe: () => void;
 
   constructor(opts: CookServiceOptions) {
@@ -341,13 +345,20 @@ export class CookService extends EventEmitter<ServiceEvents> {
 
   private onCookerState(state: DeviceState): void {
     const cook = this.active;
-    if (!cook) return;
-    if (this.recovering) {
-      this.recovering = null;
-      this.decideRecovery(cook, state);
-      if (this.active !== cook) return;
+    // A state is followed once. A listener of the events recorded while following one (the
+    // notifier asks for the /status body) must not follow it again from inside.
+    if (!cook || this.following || state === cook.followed) return;
+    this.following = true;
+    try {
+      if (this.recovering) {
+        this.recovering = null;
+        this.decideRecovery(cook, state);
+        if (this.active !== cook) return;
+      }
+      this.follow(cook, state);
+    } finally {
+      this.following = false;
     }
-    this.follow(cook, state);
   }
 
   /** Reattach the recovered cook when the cooker still runs it; otherwise `follow` closes it. */
@@ -378,7 +389,8 @@ export class CookService extends EventEmitter<ServiceEvents> {
   /** One state of the selected cooker while we follow a cook. */
   private follow(cook: ActiveCook, state: DeviceState): void {
     const rec = cook.record;
-    if (rec.phase === 'sending') return;
+    if (rec.phase === 'sending') return; // looked at again once the start is acknowledged
+    cook.followed = state;
     const at = this.clock();
     if (!cook.ended) {
       if (RUNNING_MODES.has(state.mode) || state.mode === 'unknown') {
@@ -440,13 +452,15 @@ export class CookService extends EventEmitter<ServiceEvents> {
   }
 
   private diffDeviceAlerts(cook: ActiveCook, state: DeviceState, at: number): void {
+    const before = cook.deviceAlerts;
     const now = new Set<string>(state.alerts);
-    for (const alert of now)
-      if (!cook.deviceAlerts.has(alert))
-        this.record(cook.record.cookId, 'alert_raised', at, { alert, source: 'cooker' });
-    for (const alert of cook.deviceAlerts)
+    cook.deviceAlerts = now; // first: whatever the events below set off sees the new set
+    for (const alert of now) {
+      if (!before.has(alert)) this.record(cook.record.cookId, 'alert_raised', at, { alert, source: 'cooker' });
+    }
+    for (const alert of before) {
       if (!now.has(alert)) this.record(cook.record.cookId, 'alert_cleared', at, { alert, source: 'cooker' });
-    cook.deviceAlerts = now;
+    }
   }
 
   private observe(cook: ActiveCook, obs: MonitorObservation): void {
@@ -480,7 +494,7 @@ export class CookService extends EventEmitter<ServiceEvents> {
       state: mode,
       waterC: offline ? null : round1(state.currentTempC),
       targetC: offline ? null : round1(state.targetTempC),
-      coreC: cook.monitor.view(at).core_temp_celsius,
+      coreC: cook.monitor.coreTempC(),
     });
   }
 
@@ -504,6 +518,7 @@ export class CookService extends EventEmitter<ServiceEvents> {
       timerRanOut: false,
       unseenSince: null,
       stopRequested: false,
+      followed: null,
       ended: null,
       deviceAlerts: new Set(),
     };

@@ -27,7 +27,7 @@ const SQLITE_CONSTRAINT = 19;
 /** One kept sample a minute is enough for a cook's curve and for rebuilding the monitor. */
 export const SAMPLE_INTERVAL_MS = 60_000;
 /** Samples wait this long in memory before a commit (they are lost on a crash: a restart counts that time as unseen). */
-export const FLUSH_INTERVAL_MS = 5 * 60_000;
+export const FLUSH_INTERVAL_MS = 10 * 60_000;
 /** A full card must not grow the heap without bound: the oldest waiting samples go first. */
 const MAX_PENDING_WRITES = 2_000;
 /** GET /cooks/{cook_id} returns at most this many samples (docs/api.md). */
@@ -257,9 +257,7 @@ export class CookJournal implements CookJournalPort {
 
   /** One cook with its events and at most MAX_SAMPLES_RETURNED samples (waiting ones included). */
   getCook(cookId: string): StoredCookDetail | null {
-    const detail = this.detail(cookId);
-    if (!detail) return null;
-    return { ...detail, samples: downsampleEvenly(detail.samples, MAX_SAMPLES_RETURNED) };
+    return this.detail(cookId, MAX_SAMPLES_RETURNED);
   }
 
   unfinishedCook(): StoredCookDetail | null {
@@ -273,24 +271,36 @@ export class CookJournal implements CookJournalPort {
     }
   }
 
-  private detail(cookId: string): StoredCookDetail | null {
+  /** A cook, its events, and its samples: all of them, or at most `maxSamples` picked evenly. */
+  private detail(cookId: string, maxSamples = Infinity): StoredCookDetail | null {
     const sql = this.readable();
     const row = sql.cookByPublicId.get(cookId) as unknown as CookRow | undefined;
     if (!row) return null;
     const events: CookEvent[] = (sql.eventsOf.all(row.id) as Array<{ at: number; type: string; detail: string }>).map(
       (e) => ({ at: e.at, type: e.type as CookEvent['type'], detail: JSON.parse(e.detail) }),
     );
-    const samples: CookSample[] = (sql.samplesOf.all(row.id) as unknown as SampleRow[]).map((s) => ({
-      at: s.at,
-      state: s.state,
-      waterC: s.water_celsius,
-      targetC: s.target_celsius,
-      coreC: s.core_celsius,
-    }));
+    const waiting: CookSample[] = [];
     for (const w of this.pending) {
       if (w.kind === 'event' && w.cookId === cookId) events.push(w.event);
-      if (w.kind === 'sample' && w.cookId === cookId) samples.push(w.sample);
+      if (w.kind === 'sample' && w.cookId === cookId) waiting.push(w.sample);
     }
+    // A 72-hour cook holds thousands of samples: keep the chosen ones while reading, not all.
+    const onDisk = (sql.countSamples.get(row.id) as { n: number }).n;
+    const keep = evenIndices(onDisk + waiting.length, maxSamples);
+    const samples: CookSample[] = [];
+    let index = 0;
+    for (const s of sql.samplesOf.iterate(row.id) as Iterable<SampleRow>) {
+      if (keep(index++)) {
+        samples.push({
+          at: s.at,
+          state: s.state,
+          waterC: s.water_celsius,
+          targetC: s.target_celsius,
+          coreC: s.core_celsius,
+        });
+      }
+    }
+    for (const sample of waiting) if (keep(index++)) samples.push(sample);
     return { ...toStoredCook(row), events, samples };
   }
 
@@ -372,11 +382,23 @@ function toStoredCook(row: CookRow): StoredCook {
 
 /** At most `max` points, evenly spread, always keeping the first and the last. */
 export function downsampleEvenly<T>(points: readonly T[], max: number): T[] {
-  if (points.length <= max) return [...points];
-  const out: T[] = [];
-  const step = (points.length - 1) / (max - 1);
-  for (let i = 0; i < max; i++) out.push(points[Math.round(i * step)]);
-  return out;
+  const keep = evenIndices(points.length, max);
+  return points.filter((_, i) => keep(i));
+}
+
+/**
+ * Which of `total` points, read in order, to keep so that at most `max` remain, evenly spread,
+ * the first and the last always among them. Asked once per index, in increasing order.
+ */
+export function evenIndices(total: number, max: number): (index: number) => boolean {
+  if (total <= max) return () => true;
+  const step = (total - 1) / (max - 1);
+  let next = 0; // the position of the next point to keep
+  return (index) => {
+    if (next >= max || index !== Math.round(next * step)) return false;
+    next++;
+    return true;
+  };
 }
 
 /** Every statement, prepared once. Cooks are addressed by their public id; the rest joins on the row id. */
@@ -406,6 +428,7 @@ function prepare(db: DatabaseSync) {
       ORDER BY started_at DESC, id DESC LIMIT ?`),
     unfinished: s(`SELECT * FROM cooks WHERE end_reason = 'running' ORDER BY started_at DESC, id DESC LIMIT 1`),
     eventsOf: s(`SELECT at, type, detail FROM events WHERE cook = ? ORDER BY at, seq`),
+    countSamples: s(`SELECT count(*) AS n FROM samples WHERE cook = ?`),
     samplesOf: s(
       `SELECT at, state, water_celsius, target_celsius, core_celsius FROM samples WHERE cook = ? ORDER BY at`,
     ),

@@ -162,6 +162,9 @@ class FakeMonitor implements CookMonitorLike {
   alerts() {
     return this.active;
   }
+  coreTempC() {
+    return null;
+  }
   activeAlerts() {
     return this.active.map((alert) => ({ alert, message: `${alert} message` }));
   }
@@ -338,6 +341,16 @@ test('cooker alerts are journalled when raised and when cleared', async () => {
     expect.objectContaining({ type: 'alert_raised', detail: { alert: 'low_water', source: 'cooker' } }),
     expect.objectContaining({ type: 'alert_cleared', detail: { alert: 'low_water', source: 'cooker' } }),
   ]);
+});
+
+test('a listener that asks for the status while an event is recorded does not make the state count twice', async () => {
+  // The notifier does exactly this: it puts the /status body in every notification.
+  service.on('cookEvent', () => service.statusOrNull());
+  await service.start(chicken());
+  running({ alerts: ['low_water'] });
+  running({ alerts: ['low_water'] });
+  expect(journal.events.filter((e) => e.type === 'alert_raised')).toHaveLength(1);
+  expect(service.status().alerts).toEqual(['low_water']);
 });
 
 test('the monitor’s events are journalled as they come', async () => {
