@@ -34,14 +34,27 @@ function parameters() {
     out(`| ${t.name}: diffusivity α | ${t.diffusivity.toExponential(2)} m²/s | ${t.source} |`);
     out(`| ${t.name}: conductivity k | ${t.conductivity} W/(m·K) | ${t.source} |`);
   }
-  out(`| shape factor β | 0 up to ${thermal.SLAB_UP_TO_MM} mm, ramp to ${thermal.SHAPE_FACTOR_THICK} at ${thermal.SHAPE_FACTOR_FULL_FROM_MM} mm | Baldwin review (β = 0.28 above 30 mm) |`);
-  for (const p of [thermal.SALMONELLA_POULTRY, thermal.LISTERIA_MEAT, thermal.SALMONELLA_MEAT, thermal.ECOLI_O157_MEAT]) {
+  out(
+    `| shape factor β | 0 up to ${thermal.SLAB_UP_TO_MM} mm, ramp to ${thermal.SHAPE_FACTOR_THICK} at ${thermal.SHAPE_FACTOR_FULL_FROM_MM} mm | Baldwin review (β = 0.28 above 30 mm) |`,
+  );
+  for (const p of [
+    thermal.SALMONELLA_POULTRY,
+    thermal.LISTERIA_MEAT,
+    thermal.SALMONELLA_MEAT,
+    thermal.ECOLI_O157_MEAT,
+  ]) {
     out(`| ${p.name}: D(${p.refC} °C), z | ${p.dRefMinutes} min, ${p.zC} °C | ${p.source} |`);
   }
-  out(`| safety factor | ${thermal.SAFETY_FACTOR} | the smallest multiple of 0.05 with factor × model ≥ 0.95 × every cell |`);
-  out(`| grid | ${thermal.GRID_INTERVALS} intervals, step min(R²/α / 100, ${thermal.MAX_STEP_SECONDS} s), backward Euler | |`);
+  out(
+    `| safety factor | ${thermal.SAFETY_FACTOR} | the smallest multiple of 0.05 with factor × model ≥ 0.95 × every cell |`,
+  );
+  out(
+    `| grid | ${thermal.GRID_INTERVALS} intervals, step min(R²/α / 100, ${thermal.MAX_STEP_SECONDS} s), backward Euler | |`,
+  );
   out();
-  out('Poultry targets: Salmonella 7-log. Beef, pork, lamb, ground: Listeria 6, Salmonella 6.5, E. coli O157:H7 5-log (all).');
+  out(
+    'Poultry targets: Salmonella 7-log. Beef, pork, lamb, ground: Listeria 6, Salmonella 6.5, E. coli O157:H7 5-log (all).',
+  );
   out();
 }
 
@@ -61,7 +74,9 @@ function cells() {
     out('| thickness | °C | table min | model min | factor × model | ratio |');
     out('|---|---|---|---|---|---|');
     for (const c of rows.filter((r) => r.table === table.name)) {
-      out(`| ${c.thicknessMm} mm | ${c.temperatureC} | ${c.tableMinutes} | ${fmt(c.modelMinutes)} | ${fmt(c.factoredMinutes)} | ${fmt(c.ratio, 3)} |`);
+      out(
+        `| ${c.thicknessMm} mm | ${c.temperatureC} | ${c.tableMinutes} | ${fmt(c.modelMinutes)} | ${fmt(c.factoredMinutes)} | ${fmt(c.ratio, 3)} |`,
+      );
     }
     out();
   }
@@ -72,11 +87,15 @@ function cells() {
   out('### Worst cells');
   out();
   out(`- shortest (factor × model below the cell): ${describe(byRatio[0])}; then ${describe(byRatio[1])}`);
-  out(`- longest (factor × model above the cell): ${describe(byRatio[byRatio.length - 1])}; then ${describe(byRatio[byRatio.length - 2])}`);
+  out(
+    `- longest (factor × model above the cell): ${describe(byRatio[byRatio.length - 1])}; then ${describe(byRatio[byRatio.length - 2])}`,
+  );
   const model = thermal.validationCells(1).map((c) => c.ratio);
   out(`- the model alone: from ${pct(Math.min(...model))} to ${pct(Math.max(...model))} of the cells`);
   const ok = rows.every((c) => c.ratio >= 1 - thermal.MAX_SHORTER && c.ratio <= 1 + thermal.MAX_LONGER);
-  out(`- bounds (−5 % / +25 %) ${ok ? 'hold for every cell' : 'FAIL for some cell'}; smallest factor that keeps −5 %: ${thermal.smallestSafeFactor()}`);
+  out(
+    `- bounds (−5 % / +25 %) ${ok ? 'hold for every cell' : 'FAIL for some cell'}; smallest factor that keeps −5 %: ${thermal.smallestSafeFactor()}`,
+  );
   out();
 }
 
@@ -96,7 +115,9 @@ function slabComparison() {
     table.temperaturesC.forEach((t, i) => {
       const withShape = thermal.modelMinutesToPasteurise(thermal.MEAT_PROFILE, t, row.thicknessMm);
       const slab = slabMinutes(thermal.MEAT_PROFILE, t, row.thicknessMm);
-      out(`| ${row.thicknessMm} mm | ${t} | ${row.minutes[i]} | ${fmt(withShape)} | ${fmt(withShape / row.minutes[i], 3)} | ${fmt(slab)} | ${fmt(slab / row.minutes[i], 3)} |`);
+      out(
+        `| ${row.thicknessMm} mm | ${t} | ${row.minutes[i]} | ${fmt(withShape)} | ${fmt(withShape / row.minutes[i], 3)} | ${fmt(slab)} | ${fmt(slab / row.minutes[i], 3)} |`,
+      );
     });
   }
   out();
@@ -107,7 +128,12 @@ function slabMinutes(profile, bathC, thicknessMm) {
   // Diffusion time scales with thickness² for a slab: solve a 30 mm slab with α scaled by (30/L)².
   const scale = (thermal.SLAB_UP_TO_MM / thicknessMm) ** 2;
   const grid = new thermal.SlabGrid(
-    { ...profile.thermal, name: `${profile.thermal.name}-slab`, diffusivity: profile.thermal.diffusivity * scale, conductivity: profile.thermal.conductivity * Math.sqrt(scale) },
+    {
+      ...profile.thermal,
+      name: `${profile.thermal.name}-slab`,
+      diffusivity: profile.thermal.diffusivity * scale,
+      conductivity: profile.thermal.conductivity * Math.sqrt(scale),
+    },
     thermal.SLAB_UP_TO_MM,
   );
   // Same Biot number (h·R/k) and Fourier number (α·t/R²) as the thick slab: the same solution.
@@ -134,12 +160,21 @@ function poultryFit(search) {
   const [[t1, m1], , , [t2, m2]] = FSIS_POULTRY;
   const z = (t2 - t1) / Math.log10(m1 / m2);
   out(`FSIS 7-log chicken times over ${t1}–${t2} °C imply z = ${fmt(z, 2)} °C and D60 = ${fmt(25.2 / 7, 2)} min.`);
-  out(`The model uses z = ${thermal.SALMONELLA_POULTRY.zC} °C (FSIS) and FITS D60 = ${thermal.SALMONELLA_POULTRY.dRefMinutes} min and`);
-  out(`α(poultry) = ${thermal.POULTRY_THERMAL.diffusivity.toExponential(2)} m²/s to Table 4.1, minimising the spread of`);
-  out('model / cell over both tables (Table 4.2 uses Baldwin\'s printed values unchanged).');
+  out(
+    `The model uses z = ${thermal.SALMONELLA_POULTRY.zC} °C (FSIS) and FITS D60 = ${thermal.SALMONELLA_POULTRY.dRefMinutes} min and`,
+  );
+  out(
+    `α(poultry) = ${thermal.POULTRY_THERMAL.diffusivity.toExponential(2)} m²/s to Table 4.1, minimising the spread of`,
+  );
+  out("model / cell over both tables (Table 4.2 uses Baldwin's printed values unchanged).");
   out();
   const score = (alpha, d60) => {
-    const thermalProps = { name: `fit-${alpha}`, diffusivity: alpha, conductivity: thermal.POULTRY_THERMAL.conductivity, source: '' };
+    const thermalProps = {
+      name: `fit-${alpha}`,
+      diffusivity: alpha,
+      conductivity: thermal.POULTRY_THERMAL.conductivity,
+      source: '',
+    };
     const targets = [{ pathogen: { ...thermal.SALMONELLA_POULTRY, dRefMinutes: d60 }, logReduction: 7 }];
     let lo = Infinity;
     let hi = 0;
@@ -152,7 +187,10 @@ function poultryFit(search) {
         hi = Math.max(hi, ratio);
       });
     }
-    const red = thermal.validationCells(1).filter((c) => c.table !== safety.POULTRY_TABLE.name).map((c) => c.ratio);
+    const red = thermal
+      .validationCells(1)
+      .filter((c) => c.table !== safety.POULTRY_TABLE.name)
+      .map((c) => c.ratio);
     lo = Math.min(lo, ...red);
     hi = Math.max(hi, ...red);
     const comeUp = new thermal.CoreSimulation(new thermal.SlabGrid(thermalProps, 100), []);
@@ -177,7 +215,9 @@ function poultryFit(search) {
     // FS-8 must still refuse a 100 mm breast at 57 °C (docs/food-safety.md §6.2): keep those above 6 h.
     const admissible = results.filter((r) => r.comeUpMinutes > 360).sort((a, b) => a.spread - b.spread);
     out();
-    out('Grid search (α 1.11–1.50e-7 by 0.01e-7, D60 4.5–6.5 by 0.1), best five that keep FS-8\'s 100 mm example above 6 h:');
+    out(
+      "Grid search (α 1.11–1.50e-7 by 0.01e-7, D60 4.5–6.5 by 0.1), best five that keep FS-8's 100 mm example above 6 h:",
+    );
     out();
     header();
     for (const r of admissible.slice(0, 5)) out(line(r));
@@ -204,7 +244,9 @@ function timeIt(fn, minMs = 300) {
 function cost() {
   out('## Cost');
   out();
-  out(`Measured on this machine (${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}). A Raspberry Pi Zero 2 W is`);
+  out(
+    `Measured on this machine (${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}). A Raspberry Pi Zero 2 W is`,
+  );
   out('about 8–10 times slower per core: multiply by 10 for its worst case.');
   out();
   out('| what | here | Pi Zero 2 W (×10) |');
@@ -216,17 +258,34 @@ function cost() {
   };
 
   const sim = new thermal.CoreSimulation(thermal.gridFor(thermal.MEAT_THERMAL, 50), thermal.MEAT_PROFILE.targets);
-  const stepMs = timeIt(() => {
-    for (let i = 0; i < 1000; i++) sim.step(60);
-  }) / 1000;
+  const stepMs =
+    timeIt(() => {
+      for (let i = 0; i < 1000; i++) sim.step(60);
+    }) / 1000;
   row(`one model step (${thermal.GRID_INTERVALS + 1} nodes, 3 pathogens)`, stepMs);
 
   // Start-cook evaluations: cold (thickness never seen, so every model result is computed) and cached.
   const requests = [
-    ['chicken breast 25 mm at 63 °C (inside the table; FS-8 only)', { temperatureC: 63, timeMinutes: 120, foodType: 'chicken breast' }, 25],
-    ['turkey breast 50 mm at 60 °C (beyond the table: FS-8 and FS-5 model)', { temperatureC: 60, timeMinutes: 240, foodType: 'turkey breast' }, 50],
-    ['ground turkey 80 mm at 62 °C (FS-8, FS-5 and FS-6 models)', { temperatureC: 62, timeMinutes: 900, foodType: 'ground turkey' }, 80],
-    ['salmon 30 mm at 56 °C (pasteurisation time for the journal)', { temperatureC: 56, timeMinutes: 120, foodType: 'salmon' }, 30],
+    [
+      'chicken breast 25 mm at 63 °C (inside the table; FS-8 only)',
+      { temperatureC: 63, timeMinutes: 120, foodType: 'chicken breast' },
+      25,
+    ],
+    [
+      'turkey breast 50 mm at 60 °C (beyond the table: FS-8 and FS-5 model)',
+      { temperatureC: 60, timeMinutes: 240, foodType: 'turkey breast' },
+      50,
+    ],
+    [
+      'ground turkey 80 mm at 62 °C (FS-8, FS-5 and FS-6 models)',
+      { temperatureC: 62, timeMinutes: 900, foodType: 'ground turkey' },
+      80,
+    ],
+    [
+      'salmon 30 mm at 56 °C (pasteurisation time for the journal)',
+      { temperatureC: 56, timeMinutes: 120, foodType: 'salmon' },
+      30,
+    ],
   ];
   for (const [label, input, mm] of requests) {
     const cold = timeIt((i) => safety.evaluateFoodSafety({ ...input, thicknessMm: mm + (i + 1) * 1e-6 }), 500);
@@ -235,26 +294,40 @@ function cost() {
     row(`start-cook evaluation, first time: ${label}`, cold);
     row(`start-cook evaluation, cached: ${label}`, warm);
   }
-  const refused = timeIt(
-    (i) => {
-      try {
-        safety.evaluateFoodSafety({ temperatureC: 57, timeMinutes: 900, foodType: 'chicken breast', thicknessMm: 100 - (i + 1) * 1e-6 });
-      } catch {
-        /* FS-8 refusal with its alternatives: the slowest path */
-      }
-    },
-    500,
-  );
+  const refused = timeIt((i) => {
+    try {
+      safety.evaluateFoodSafety({
+        temperatureC: 57,
+        timeMinutes: 900,
+        foodType: 'chicken breast',
+        thicknessMm: 100 - (i + 1) * 1e-6,
+      });
+    } catch {
+      /* FS-8 refusal with its alternatives: the slowest path */
+    }
+  }, 500);
   row('start-cook refused by FS-8, first time (searches a hotter temperature and a thinner cut)', refused);
 
   // The monitor: one state push every 2 s through a whole 70 mm cook, estimates included.
-  const plan = { categories: ['poultry'], thicknessMm: 70, targetTempC: 57, timeMinutes: 412, foodType: 'chicken breast' };
+  const plan = {
+    categories: ['poultry'],
+    thicknessMm: 70,
+    targetTempC: 57,
+    timeMinutes: 412,
+    foodType: 'chicken breast',
+  };
   const monitor = new CookMonitor(plan, { dropAlertSeconds: 300, maxGapMs: 120_000 });
   const t0 = Date.UTC(2026, 11, 1, 12);
   const pushes = (412 * 60) / 2;
   const start = process.hrtime.bigint();
   for (let i = 0; i <= pushes; i++) {
-    monitor.observe({ at: t0 + i * 2000, mode: 'cooking', waterC: 57, targetC: 57, timerRemainingSeconds: 412 * 60 - i * 2 });
+    monitor.observe({
+      at: t0 + i * 2000,
+      mode: 'cooking',
+      waterC: 57,
+      targetC: 57,
+      timerRemainingSeconds: 412 * 60 - i * 2,
+    });
     monitor.view(t0 + i * 2000);
   }
   const perPush = Number(process.hrtime.bigint() - start) / 1e6 / pushes;

@@ -18,7 +18,12 @@ const app = new Koa();
 app.use(async (ctx) => {
   const started = performance.now();
   ctx.body = { device_online: true, state: 'idle', current_temp_celsius: 20, path: ctx.path };
-  logger.info('request', { method: ctx.method, path: ctx.path, status: ctx.status, durationMs: performance.now() - started });
+  logger.info('request', {
+    method: ctx.method,
+    path: ctx.path,
+    status: ctx.status,
+    durationMs: performance.now() - started,
+  });
 });
 const server = app.listen(Number(process.env.PORT ?? 3001), '127.0.0.1');
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -1,16 +1,16 @@
 'use strict';
 /** Small HTTP client for the benchmark's control requests (not the load itself: that is autocannon). */
 const http = require('node:http');
-const { performance } = require('node:perf_hooks');
 
 /**
- * One request. Resolves {status, body (parsed JSON or undefined), ms}; rejects on a socket error
+ * One request. Resolves {status, body (parsed JSON or undefined), text, ms}; rejects on a socket error
  * (e.g. ECONNREFUSED while a server is still starting).
  * @param {string} url
  * @param {{method?: string, headers?: Record<string,string>, body?: unknown, agent?: http.Agent|false}} [opts]
  */
 function request(url, opts = {}) {
-  const payload = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+  const payload =
+    opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
   const headers = { ...(opts.headers ?? {}) };
   if (payload !== undefined) {
     headers['content-type'] ??= 'application/json';
@@ -29,7 +29,7 @@ function request(url, opts = {}) {
         } catch {
           body = undefined;
         }
-        resolve({ status: res.statusCode ?? 0, body, ms: performance.now() - started });
+        resolve({ status: res.statusCode ?? 0, body, text, ms: performance.now() - started });
       });
       res.on('error', reject);
     });

@@ -6,7 +6,6 @@
  * resolution from autocannon's 'response' events; its own histogram rounds to whole ms.
  */
 const autocannon = require('autocannon');
-const { performance } = require('node:perf_hooks');
 const { latencySummary } = require('./stats');
 const { nextClientIp } = require('./http');
 

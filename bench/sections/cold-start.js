@@ -1,14 +1,18 @@
 'use strict';
 /**
- * Cold start: process spawn → first /health 200 (the HTTP server is up), → the log line
+ * Cold start with the production flags: process spawn → first /health 200 (the HTTP server is
+ * up, the journal opened, integrity-checked and migrated before it listens), → the log line
  * 'anova device selected' (the cloud told us about the cooker), → first /status 200 (the cooker
- * is known with a state). Several runs, median reported. Also SIGTERM → exit when idle.
+ * is known with a state). Each run twice: on a new data directory (the database is created and
+ * migrated) and again on the same one (opened and checked, nothing to migrate). Medians.
+ * Also SIGTERM → exit when idle.
  */
 const { spawn } = require('node:child_process');
-const { performance } = require('node:perf_hooks');
+const fs = require('node:fs');
 const { spawnServer, AUTH } = require('../lib/server-process');
 const { request, nextClientIp, delay } = require('../lib/http');
 const { median } = require('../lib/stats');
+const { productionFlags } = require('../lib/node-flags');
 
 const POLL_MS = 2;
 
@@ -22,44 +26,65 @@ async function firstOk(url, since, headers = {}) {
 }
 
 /** Wall time of `node -e 0`: what Node itself costs before any of our code runs. */
-function nodeFloorMs() {
+function nodeFloorMs(execPath) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    const child = spawn(execPath, ['-e', '0'], { stdio: 'ignore' });
     child.once('error', reject);
     child.once('exit', () => resolve(performance.now() - t0));
   });
 }
 
-async function coldStart(ctx) {
-  const runs = [];
-  for (let i = 0; i < ctx.plan.coldStartRuns; i++) {
-    ctx.progress(`cold start ${i + 1}/${ctx.plan.coldStartRuns}`);
-    const server = await spawnServer({ sim: ctx.sim, probe: false, logFile: null });
-    const healthMs = await firstOk(`${server.url}/health`, server.spawnedAt);
-    const statusMs = await firstOk(`${server.url}/status`, server.spawnedAt, AUTH);
-    const selected = server.logLines.find((l) => l.line.includes('"anova device selected"'));
-    const stopAt = performance.now();
-    const exit = await server.stop();
-    runs.push({
+async function once(ctx, dataDir) {
+  const server = await spawnServer({ sim: ctx.sim, execPath: ctx.privateNode, probe: false, logFile: null, dataDir });
+  const healthMs = await firstOk(`${server.url}/health`, server.spawnedAt);
+  const statusMs = await firstOk(`${server.url}/status`, server.spawnedAt, AUTH);
+  const selected = server.logLines.find((l) => l.line.includes('"anova device selected"'));
+  const migrations = server.logLines.filter((l) => l.line.includes('"journal schema migrated"')).length;
+  const stopAt = performance.now();
+  const exit = await server.stop();
+  return {
+    run: {
       healthMs,
       deviceSelectedMs: selected ? selected.at : null,
       statusMs,
       shutdownMs: performance.now() - stopAt,
       exitCode: exit.code,
-    });
+      migrations,
+    },
+    dataDir: server.dataDir,
+  };
+}
+
+async function coldStart(ctx) {
+  const runs = [];
+  const reopened = [];
+  for (let i = 0; i < ctx.plan.coldStartRuns; i++) {
+    ctx.progress(`cold start ${i + 1}/${ctx.plan.coldStartRuns} (new data directory, then the same again)`);
+    const fresh = await once(ctx);
+    runs.push(fresh.run);
+    const again = await once(ctx, fresh.dataDir);
+    reopened.push(again.run);
+    fs.rmSync(fresh.dataDir, { recursive: true, force: true });
   }
   const floors = [];
-  for (let i = 0; i < 3; i++) floors.push(await nodeFloorMs());
-  const pick = (k) => runs.map((r) => r[k]).filter((v) => v !== null);
-  return {
-    runs,
-    medianMs: {
+  for (let i = 0; i < 3; i++) floors.push(await nodeFloorMs(ctx.privateNode));
+  const medians = (list) => {
+    const pick = (k) => list.map((r) => r[k]).filter((v) => v !== null);
+    return {
       health: median(pick('healthMs')),
       deviceSelected: median(pick('deviceSelectedMs')),
       status: median(pick('statusMs')),
       shutdown: median(pick('shutdownMs')),
-    },
+      migrations: median(pick('migrations')),
+    };
+  };
+  return {
+    flags: productionFlags(),
+    runs,
+    reopened,
+    medianMs: medians(runs),
+    reopenedMedianMs: medians(reopened),
     nodeFloorMs: median(floors),
   };
 }

@@ -1,23 +1,37 @@
 'use strict';
 /**
- * What the idle RSS is made of. Each dependency is required alone in a fresh process and
- * measured before/after (heap after a GC, anonymous and file-backed RSS, modules, load time);
- * then the whole app (dist/app/main.js, loaded but not started). The floor is Node itself.
+ * What the idle RSS is made of. Each dependency is required alone in a fresh process (the
+ * production flags, the private copy of the node binary) and measured before/after (heap after a
+ * GC, anonymous and file-backed RSS, modules, load time); then the MCP SDK with our tools (what
+ * the first /mcp request loads), then the whole app (dist/app/main.js, loaded but not started).
+ * The floor is Node itself.
  * The numbers overlap (koa-bodyparser and koa share modules), so they do not add up exactly.
  */
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 const { ROOT } = require('../lib/server-process');
+const { productionFlags } = require('../lib/node-flags');
 
 const SUBJECTS = [
-  { name: '(node itself)', request: null },
-  { name: 'envalid', request: 'envalid' },
-  { name: 'ws', request: 'ws' },
-  { name: '@koa/router', request: '@koa/router' },
-  { name: 'winston', request: 'winston' },
-  { name: 'koa-bodyparser', request: 'koa-bodyparser' },
-  { name: 'koa', request: 'koa' },
-  { name: 'the whole app (dist/app/main.js)', request: path.join(ROOT, 'dist', 'app', 'main.js') },
+  { name: '(node itself)', requests: [] },
+  { name: 'envalid', requests: ['envalid'] },
+  { name: 'ws', requests: ['ws'] },
+  { name: '@koa/router', requests: ['@koa/router'] },
+  { name: 'winston', requests: ['winston'] },
+  { name: 'koa-bodyparser', requests: ['koa-bodyparser'] },
+  { name: 'koa', requests: ['koa'] },
+  { name: 'axios (notifications)', requests: ['axios'] },
+  { name: 'node:sqlite (journal)', requests: ['node:sqlite'] },
+  { name: 'zod', requests: ['zod'] },
+  {
+    name: 'MCP SDK and tools (loaded on the first /mcp request)',
+    requests: [
+      '@modelcontextprotocol/server',
+      '@modelcontextprotocol/node',
+      path.join(ROOT, 'dist', 'app', 'mcp', 'tools.js'),
+    ],
+  },
+  { name: 'the whole app (dist/app/main.js)', requests: [path.join(ROOT, 'dist', 'app', 'main.js')] },
 ];
 
 /** Runs in the measuring child: require one module between two GC'd snapshots. */
@@ -28,11 +42,11 @@ const read = () => {
   const kb = (k) => Number(new RegExp('^' + k + ':\\\\s+(\\\\d+)', 'm').exec(t)[1]) * 1024;
   return { rss: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile') };
 };
-const target = process.argv[1];
+const targets = process.argv.slice(1);
 gc();
 const m0 = process.memoryUsage(), p0 = read(), n0 = Object.keys(require.cache).length;
 const t0 = process.hrtime.bigint();
-if (target) require(require.resolve(target, { paths: [process.cwd()] }));
+for (const target of targets) require(require.resolve(target, { paths: [process.cwd()] }));
 const loadMs = Number(process.hrtime.bigint() - t0) / 1e6;
 gc();
 const m1 = process.memoryUsage(), p1 = read();
@@ -46,7 +60,7 @@ process.stdout.write(JSON.stringify({
 function composition(ctx) {
   return SUBJECTS.map((s) => {
     ctx.progress(`composition: ${s.name}`);
-    const out = execFileSync(process.execPath, ['--expose-gc', '-e', MEASURE, ...(s.request ? [s.request] : [])], {
+    const out = execFileSync(ctx.privateNode, [...productionFlags(), '--expose-gc', '-e', MEASURE, ...s.requests], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '' },
       encoding: 'utf8',

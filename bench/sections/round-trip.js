@@ -13,7 +13,7 @@ const { latencySummary } = require('../lib/stats');
 const COOK = { temperature_celsius: 63, time_minutes: 75, food_type: 'chicken breast', thickness_mm: 25 };
 
 async function roundTrip(ctx) {
-  const server = await spawnServer({ sim: ctx.sim, probe: false, logFile: '/dev/null' });
+  const server = await spawnServer({ sim: ctx.sim, execPath: ctx.privateNode, probe: false, logFile: '/dev/null' });
   await server.waitReady();
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   // Each request is its own client: start/stop allow 10 a minute per client.
@@ -39,6 +39,7 @@ async function roundTrip(ctx) {
   } finally {
     agent.destroy();
     await server.stop();
+    require('node:fs').rmSync(server.dataDir, { recursive: true, force: true });
   }
   return { startCookMs: latencySummary(start), stopCookMs: latencySummary(stop), statusMs: latencySummary(status) };
 }

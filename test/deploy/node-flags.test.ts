@@ -6,12 +6,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import * as benchFlags from '../../bench/lib/node-flags';
 import { keyValues, parseDockerfile, readRepoFile, REPO_ROOT } from './support';
-
-const benchFlags = require('../../bench/lib/node-flags') as {
-  productionFlags(): string[];
-  parseNodeOptions(text: string): string[];
-};
 
 const instructions = parseDockerfile(readRepoFile('docker/Dockerfile'));
 const finalStage = Math.max(...instructions.map((i) => i.stage));
@@ -27,7 +23,12 @@ const pkg = JSON.parse(readRepoFile('package.json')) as { scripts: Record<string
 
 describe('Node flags, one source (docker/Dockerfile NODE_OPTIONS)', () => {
   it('the image sets a memory cap and a small young generation', () => {
-    expect(FLAGS).toEqual(expect.arrayContaining([expect.stringMatching(/^--max-old-space-size=\d+$/), expect.stringMatching(/^--max-semi-space-size=\d+$/)]));
+    expect(FLAGS).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^--max-old-space-size=\d+$/),
+        expect.stringMatching(/^--max-semi-space-size=\d+$/),
+      ]),
+    );
   });
 
   it('npm start runs the server with exactly those flags', () => {
@@ -39,7 +40,11 @@ describe('Node flags, one source (docker/Dockerfile NODE_OPTIONS)', () => {
   });
 
   it('every flag is one Node accepts in NODE_OPTIONS, and starts node', () => {
-    for (const flag of FLAGS) expect({ flag, allowed: process.allowedNodeEnvironmentFlags.has(flag.split('=')[0]) }).toEqual({ flag, allowed: true });
+    for (const flag of FLAGS)
+      expect({ flag, allowed: process.allowedNodeEnvironmentFlags.has(flag.split('=')[0]) }).toEqual({
+        flag,
+        allowed: true,
+      });
     const run = spawnSync(process.execPath, [...FLAGS, '-e', '0'], { encoding: 'utf8' });
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
   });
@@ -51,7 +56,9 @@ describe('Node flags, one source (docker/Dockerfile NODE_OPTIONS)', () => {
 
   it('the bench parser refuses a Dockerfile with no NODE_OPTIONS or two', () => {
     expect(() => benchFlags.parseNodeOptions('FROM node:24\n')).toThrow(/exactly once/);
-    expect(() => benchFlags.parseNodeOptions('ENV NODE_OPTIONS="--a"\nENV NODE_OPTIONS="--b"\n')).toThrow(/exactly once/);
+    expect(() => benchFlags.parseNodeOptions('ENV NODE_OPTIONS="--a"\nENV NODE_OPTIONS="--b"\n')).toThrow(
+      /exactly once/,
+    );
     expect(benchFlags.parseNodeOptions('ENV A=1 \\\n    NODE_OPTIONS="--x=1  --y=2"\n')).toEqual(['--x=1', '--y=2']);
   });
 });
