@@ -56,7 +56,7 @@ export interface StartOptions {
   confirmWindowMs?: number;
   /** How often the monitor is advanced while the cooker is silent (default 15 s). */
   monitorTickMs?: number;
-  /** How long samples wait in memory before a commit (default 5 min). */
+  /** How long samples wait in memory before a commit (default 10 min, FLUSH_INTERVAL_MS). */
   journalFlushMs?: number;
 }
 

@@ -6,13 +6,13 @@
  *
  *   clock()          = anchor + (real now - anchor) x BENCH_TIME_SCALE, the simulator's clock
  *                      (the bench sets the simulator's scale at `anchor`, so both agree);
- *   journal flush    = 5 minutes of that clock (startServer's journalFlushMs);
+ *   journal flush    = the journal's own interval (FLUSH_INTERVAL_MS) of that clock (startServer's journalFlushMs);
  *   monitor tick     = 15 seconds of that clock (monitorTickMs);
  *   the Anova client = the same clock (its staleness limit and timers of commands).
  *
  * What stays in real time: socket keep-alives and pings, HTTP timeouts, log timestamps (they
  * are not about the cook). BENCH_SYNC_AFTER_COMMIT=1 installs ./sync-after-commit.js, so the
- * bytes written count as they would with 5 real minutes between commits.
+ * bytes written count as they would with the journal's real flush interval between commits.
  *
  *   BENCH_TIME_SCALE=900 BENCH_CLOCK_ANCHOR=<epoch ms> node -r bench/lib/probe.js bench/lib/compressed-server.js
  */
@@ -35,6 +35,7 @@ if (process.env.BENCH_SYNC_AFTER_COMMIT === '1') {
 const { startServer, secretsOf, exitOnCrash, onSignals } = require(path.join(DIST, 'main.js'));
 const { loadConfig } = require(path.join(DIST, 'config.js'));
 const { createLogger } = require(path.join(DIST, 'log.js'));
+const { FLUSH_INTERVAL_MS } = require(path.join(DIST, 'journal', 'journal.js'));
 
 const config = loadConfig(process.env);
 const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
@@ -47,7 +48,7 @@ running = startServer(config, {
   logger,
   clock,
   client: { clock },
-  journalFlushMs: (5 * 60_000) / scale,
+  journalFlushMs: FLUSH_INTERVAL_MS / scale,
   monitorTickMs: 15_000 / scale,
 });
 running.catch((err) => {

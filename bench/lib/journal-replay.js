@@ -3,10 +3,10 @@
  * Bench-only child: the cook journal alone (dist/app/journal: openDatabase and CookJournal, the
  * server's own code and settings) through a day idle and a 72-hour cook, on a fake clock with
  * fake timers, so both take seconds while the journal behaves exactly as over 75 real hours:
- * its 5-minute flush timer and its daily retention timer fire on the fake clock, and every
+ * its 10-minute flush timer and its daily retention timer fire on the fake clock, and every
  * sample is offered as the cook service offers them (one per 2-s state push; the journal keeps
  * one a minute plus every change of state). Each commit is written back before the next
- * (./sync-after-commit.js), as 5 real minutes apart would be, so write_bytes counts what an SD
+ * (./sync-after-commit.js), as 10 real minutes apart would be, so write_bytes counts what an SD
  * card would receive, WAL checkpoints included.
  *
  * It measures the journal's memory (RSS and anonymous RSS before node:sqlite is loaded, after

@@ -703,7 +703,7 @@ function sdSection(run) {
   const sys = j.replay.syscallBytes;
   out.push(
     `Data volume bytes are the kernel's write_bytes: pages of the page cache the server dirtied (a 4 KB page each time, however few ` +
-      `bytes changed), which is what reaches the card; in the compressed runs each commit is written back before the next, as 5 real ` +
+      `bytes changed), which is what reaches the card; in the compressed runs each commit is written back before the next, as 10 real ` +
       `minutes apart would be (bench/lib/sync-after-commit.js). ` +
       (sys
         ? `What SQLite itself wrote over the replay's cook: WAL ${kb(sys['anova.db-wal'], 0)} (${kb((sys['anova.db-wal'] ?? 0) / j.replay.cook.hours)}/h), ` +
@@ -768,10 +768,10 @@ function cpuSection(run) {
           `${c.monitor.beef72h.plan}; ${c.monitor.chicken.plan}: ${us(c.monitor.chicken.observeUs, 2)}`,
         ],
         [
-          '  monitor.view per push, alone',
+          '  monitor.view, alone',
           us(c.monitor.beef72h.viewUs, 2),
           piTime(c.monitor.beef72h.viewUs),
-          `the service builds the whole view for one number (core temperature) on every push; chicken: ${us(c.monitor.chicken.viewUs, 2)}`,
+          `built for each /status, not per push (a push reads coreTempC()); chicken: ${us(c.monitor.chicken.viewUs, 2)}`,
         ],
         ...c.heat.map((h) => [
           `  heat model step, ${h.thicknessMm} mm`,

@@ -3,9 +3,9 @@
  * Bench-only instrumentation of node:sqlite for counting what reaches an SD card when time is
  * compressed. The kernel counts a process's `write_bytes` (/proc/<pid>/io) when it dirties a page
  * of the page cache; a page dirtied again before it was written back is not counted again. The
- * server commits every 5 minutes and the kernel writes dirty pages back within 30 s
+ * server commits every 10 minutes and the kernel writes dirty pages back within 30 s
  * (dirty_expire_centisecs), so on the Pi every commit's pages reach the card. In a run where
- * 5 minutes pass in a third of a second, commits would share dirty pages and undercount. So
+ * 10 minutes pass in a third of a second, commits would share dirty pages and undercount. So
  * after every commit (an explicit COMMIT, or a write statement outside a transaction) this
  * fsyncs the database, its WAL and its shared-memory index: each commit's pages are then
  * written back before the next, as on the Pi, and counted.

@@ -7,7 +7,7 @@
  *   (bench/lib/journal-replay.js) through a 72-hour cook and reading it back, against the same
  *   replay with the journal degraded (the harness's own growth): what a cook adds.
  * - Bytes written per cook-hour and per idle hour, WAL checkpoints included, from the same
- *   replay: write_bytes with each commit written back before the next (as 5 real minutes apart
+ *   replay: write_bytes with each commit written back before the next (as 10 real minutes apart
  *   would be), commits and checkpoints counted; and, when strace is installed, what SQLite
  *   itself asked to write to each file (the WAL's frames, the checkpoints into the database).
  */

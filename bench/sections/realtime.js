@@ -7,7 +7,7 @@
  *   idle     no cook: CPU %, wake-ups per second (timer callbacks from the probe preload, and
  *            the kernel's context switches), log lines and bytes, bytes written to the data volume;
  *   cooking  a 72-hour cook at temperature: the same over a window of whole journal flush
- *            periods (from just after one 5-minute flush to just after a later one), the
+ *            periods (from just after one flush to just after a later one), the
  *            independent check on the compressed soak's bytes per cook-hour.
  * Numbers per hour are extrapolated from the window (10 real minutes in a full run). Beside
  * them, a do-nothing Node process waking every 2 s (sleeper below) shows what this machine

@@ -6,12 +6,12 @@
  * real cloud's cadence (docs/anova-protocol.md §2.3). A 72-hour cook is then 129,600 pushes, each
  * one parsed, followed by the cook service, run through the food-safety monitor (the heat model
  * steps on cook time) and offered to the journal, which keeps one sample a minute and commits
- * every 5 minutes of cook time, exactly as it would over 72 real hours.
+ * every 10 minutes of cook time, exactly as it would over 72 real hours.
  *
  * First an idle stretch (pushes, no cook: what parsing costs alone), then the cook, with a
  * memory checkpoint (forced GC) at every tenth of it. It measures, per push and per cook-hour:
  * CPU (the probe's and the fsync instrumentation's own CPU subtracted), bytes written to the
- * data volume (write_bytes, with each commit written back before the next as 5 real minutes
+ * data volume (write_bytes, with each commit written back before the next as 10 real minutes
  * would: bench/lib/sync-after-commit.js), commits and checkpoints, log lines and bytes; and
  * the heap after GC over the cook (the leak test), RSS and PSS at the end.
  *
