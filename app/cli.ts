@@ -233,6 +233,13 @@ async function restore(args: string[]): Promise<void> {
 
 /** `demo --fast`: simulated time runs this many times faster than real time. */
 const FAST_SCALE = 60;
+/**
+ * The real cloud pushes a cooking state about every 2 s. The simulator's push interval is real
+ * time, so --fast shortens it to keep 2 s of simulated time between pushes: at the default 2 real
+ * seconds a push would be 2 simulated minutes apart, and the food-safety monitor would count
+ * every gap as time it could not see the cooker.
+ */
+const FAST_PUSH_INTERVAL_MS = Math.floor(2000 / FAST_SCALE);
 
 /** The API wired to an in-process simulator, with a fresh key printed once. */
 async function demo(args: string[]): Promise<void> {
@@ -247,7 +254,11 @@ async function demo(args: string[]): Promise<void> {
     await (await running)?.close();
     await (await starting)?.close();
   });
-  starting = startSimulator({ timeScale: fast ? FAST_SCALE : 1, controlPort: 0, heatingRateCPerMin: 2.5 });
+  starting = startSimulator({
+    controlPort: 0,
+    heatingRateCPerMin: 2.5,
+    ...(fast ? { timeScale: FAST_SCALE, pushIntervalMs: FAST_PUSH_INTERVAL_MS } : {}),
+  });
   const simulator = await starting;
   // A set API_KEY is kept, so a Custom GPT pointed at the demo keeps working across restarts.
   const apiKey = env.API_KEY && env.API_KEY !== API_KEY_PLACEHOLDER ? env.API_KEY : generateApiKey();

@@ -73,6 +73,10 @@ test('a set API_KEY is used, so a GPT pointed at the demo keeps working across r
 test('--fast: estimated_completion is simulated time and holds still while the timer runs 60x faster', async () => {
   const { base, key, control } = await demo(['--fast']);
   const auth = { authorization: `Bearer ${key}` };
+  // Pushes 2 simulated seconds apart, as the real cloud's: the monitor's gap limit assumes it.
+  const sim = (await http(control, { path: '/' })).body;
+  expect(sim.timeScale).toBe(60);
+  expect(sim.pushIntervalMs * sim.timeScale).toBeLessThanOrEqual(2000);
   const [cooker] = (await http(control, { path: '/cookers' })).body;
   await http(control, { method: 'POST', path: `/cookers/${cooker.cookerId}/water-temp`, body: { celsius: 65 } }); // no preheat
   const start = await http(base, {
