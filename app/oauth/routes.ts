@@ -251,6 +251,9 @@ export function oauthRouter(deps: OAuthDeps): Router {
     const request = authorizationRequest(ctx);
     if (!request) return;
     const address = deps.client(ctx);
+    const form = await readForm(ctx);
+    // Checked once the body is in, with nothing awaited before the secret is compared and a
+    // failure counted: requests sent in parallel cannot all pass the check first.
     try {
       refuseWhenThrottled(deps.authFailures, address);
     } catch (err) {
@@ -264,7 +267,6 @@ export function oauthRouter(deps: OAuthDeps): Router {
       );
       return;
     }
-    const form = await readForm(ctx);
     const csrf = form.get('csrf') ?? '';
     const sentOrigin = ctx.get('origin');
     if (
@@ -365,8 +367,8 @@ export function oauthRouter(deps: OAuthDeps): Router {
 
   router.post('/oauth/token', limitEndpoints, oauthJson, async (ctx) => {
     const address = deps.client(ctx);
-    refuseWhenThrottled(deps.authFailures, address);
     const form = await readForm(ctx);
+    refuseWhenThrottled(deps.authFailures, address); // after the body: see /oauth/authorize
     const client = authenticateClient(ctx, form);
     const grantType = single(form, 'grant_type');
     checkResources(form);
@@ -432,8 +434,8 @@ export function oauthRouter(deps: OAuthDeps): Router {
   methods('/oauth/token', 'POST');
 
   router.post('/oauth/revoke', limitEndpoints, oauthJson, async (ctx) => {
-    refuseWhenThrottled(deps.authFailures, deps.client(ctx));
     const form = await readForm(ctx);
+    refuseWhenThrottled(deps.authFailures, deps.client(ctx)); // after the body: see /oauth/authorize
     const client = authenticateClient(ctx, form);
     store.revokeToken(required(form, 'token'), client.clientId, clock());
     logger.info('oauth token revoked by its client', { clientId: client.clientId });

@@ -9,6 +9,8 @@
 import { oauthList, oauthRevoke } from '../../app/mcp/cli';
 import { LIFETIME_MS } from '../../app/oauth/store';
 import { Writable } from 'node:stream';
+import { connect as openSocket } from 'node:net';
+import { once } from 'node:events';
 import { OWNER_PASSWORD, PUBLIC_URL, startMcpStack, TEST_API_KEY, type McpStack } from './harness';
 import {
   approve,
@@ -322,6 +324,47 @@ describe('the approval page', () => {
     expect(api.status).toBe(429);
     // Someone else is not affected.
     expect(await approve(stack, client, pkce, { ip: nextIp() })).toMatch(/^mcp_ac_/);
+  });
+
+  test('guesses sent in parallel cannot all pass the throttle before the first failure counts', async () => {
+    const client = await registerPublicClient(stack);
+    const query = authorizeQuery(client, newPkce());
+    const ip = nextIp();
+    const page = await openApproval(stack, query, { 'cf-connecting-ip': ip });
+    // 30 requests whose headers arrive first and whose bodies come later: every handler is
+    // waiting for its body (the /health round trip after the headers shows the server has read them).
+    const { hostname, port } = new URL(stack.url);
+    const bodies = Array.from({ length: 30 }, (_, i) =>
+      new URLSearchParams({ csrf: page.csrf!, secret: `parallel-guess-${i}`, decision: 'approve' }).toString(),
+    );
+    const sockets = await Promise.all(
+      bodies.map(async (body) => {
+        const socket = openSocket(Number(port), hostname);
+        await once(socket, 'connect');
+        let answer = '';
+        socket.setEncoding('utf8').on('data', (d: string) => (answer += d));
+        const ended = once(socket, 'end').then(() => answer);
+        const head = [
+          `POST /oauth/authorize?${query} HTTP/1.1`,
+          `Host: ${hostname}:${port}`,
+          'Content-Type: application/x-www-form-urlencoded',
+          `Content-Length: ${Buffer.byteLength(body)}`,
+          `Cookie: ${page.cookie!}`,
+          `CF-Connecting-IP: ${ip}`,
+          'Connection: close',
+          '',
+          '',
+        ].join('\r\n');
+        await new Promise<void>((resolve, reject) => socket.write(head, (err) => (err ? reject(err) : resolve())));
+        return { socket, body, ended };
+      }),
+    );
+    expect((await stack.raw({ path: '/health' })).status).toBe(200);
+    for (const { socket, body } of sockets) socket.write(body);
+    const answers = await Promise.all(sockets.map((s) => s.ended));
+    const statuses = answers.map((a) => Number(/^HTTP\/1\.1 (\d{3})/.exec(a)?.[1]));
+    expect(statuses.filter((s) => s === 403)).toHaveLength(10); // the secret was compared 10 times
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20);
   });
 
   test('CSRF: no cookie, another cookie, no field, or a foreign Origin → 403, no code', async () => {
