@@ -37,7 +37,9 @@ export function mcpAuth(opts: McpAuthOptions): Middleware {
     // The key check runs for every token, so its timing never says which kind was sent.
     const isApiKey = token !== undefined && keyMatches(token, expected);
     if (!isApiKey && !(token !== undefined && looksLikeAccessToken(token) && oauthTokenIsLive(opts, token))) {
-      opts.authFailures.take(client);
+      // No credential is no guess: it is how an MCP client discovers OAuth, and behind Cloudflare
+      // many users of one assistant share its egress addresses, so counting it could lock them out.
+      if (token !== undefined) opts.authFailures.take(client);
       throw new EdgeError(
         'UNAUTHORIZED',
         token === undefined

@@ -66,7 +66,12 @@ export const OAUTH_RATE_LIMITS = { endpoints: 60, metadata: 120 } as const;
 const MAX_CLIENT_NAME = 100;
 const MAX_FORM_BYTES = 8 * 1024;
 const CSRF_MAX_AGE_SECONDS = 15 * 60;
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+/**
+ * Control characters, and invisible formatting ones (Unicode Cf: bidirectional overrides such as
+ * U+202E, zero-width joiners), which could make the approval page show a name or host other than
+ * the one it prints.
+ */
+const CONTROL_CHARACTER = /[\p{Cc}\p{Cf}]/u;
 
 export function resourceUrl(publicUrl: string): string {
   return `${publicUrl}/mcp`;

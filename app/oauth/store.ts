@@ -27,8 +27,8 @@ export const LIFETIME_MS = {
   accessToken: 60 * 60_000,
   /** Each refresh issues a new one, so a connector used at least monthly never asks again. */
   refreshToken: 30 * 24 * 3_600_000,
-  /** A registration nobody approved is forgotten after a day (open registration cannot fill the file). */
-  unapprovedClient: 24 * 3_600_000,
+  /** A registration nobody approved is forgotten after an hour (a person approves within minutes). */
+  unapprovedClient: 3_600_000,
   /** A used code is kept this long after it expired, so a late replay still revokes its grant. */
   usedCodeKept: 24 * 3_600_000,
   /** Revoked grants stay listed (with their reason) this long. */
@@ -37,6 +37,12 @@ export const LIFETIME_MS = {
 
 /** More registrations are refused until some are revoked (a single-user server needs a handful). */
 export const MAX_CLIENTS = 100;
+/**
+ * Registration is open (RFC 7591, as MCP clients expect), so a flood of registrations nobody
+ * approves must not lock the owner out: beyond this many, a new one pushes out the oldest of them.
+ */
+export const MAX_UNAPPROVED_CLIENTS = 20;
+const UNAPPROVED = 'NOT EXISTS (SELECT 1 FROM oauth_grants g WHERE g.client_id = oauth_clients.client_id)';
 
 export interface OAuthClient {
   clientId: string;
@@ -129,10 +135,10 @@ export class OAuthStore {
     now: number,
   ): { client: OAuthClient; secret: string | null } {
     return this.transaction((q) => {
-      q(`DELETE FROM oauth_clients WHERE created_at <= ?
-           AND NOT EXISTS (SELECT 1 FROM oauth_grants g WHERE g.client_id = oauth_clients.client_id)`).run(
-        now - LIFETIME_MS.unapprovedClient,
-      );
+      q(`DELETE FROM oauth_clients WHERE created_at <= ? AND ${UNAPPROVED}`).run(now - LIFETIME_MS.unapprovedClient);
+      q(`DELETE FROM oauth_clients WHERE client_id IN (
+           SELECT client_id FROM oauth_clients WHERE ${UNAPPROVED}
+            ORDER BY created_at DESC, client_id DESC LIMIT -1 OFFSET ?)`).run(MAX_UNAPPROVED_CLIENTS - 1);
       const { n } = q('SELECT COUNT(*) AS n FROM oauth_clients').get() as { n: number };
       if (n >= MAX_CLIENTS) throw new RegistrationFullError(`${n} clients are registered`);
       const secret = input.authMethod === 'none' ? null : newCredential(PREFIX.clientSecret);

@@ -7,7 +7,7 @@
  * another's.
  */
 import { oauthList, oauthRevoke } from '../../app/mcp/cli';
-import { LIFETIME_MS } from '../../app/oauth/store';
+import { LIFETIME_MS, MAX_UNAPPROVED_CLIENTS } from '../../app/oauth/store';
 import { Writable } from 'node:stream';
 import { connect as openSocket } from 'node:net';
 import { once } from 'node:events';
@@ -25,6 +25,7 @@ import {
   registerPublicClient,
   submitApproval,
   token,
+  type RegisteredClient,
 } from './oauth-client';
 
 let stack: McpStack;
@@ -82,6 +83,12 @@ describe('/mcp authentication', () => {
       headers: { authorization: `Bearer ${tokens.access_token}`, 'cf-connecting-ip': nextIp() },
     });
     expect(res.status).toBe(401);
+  });
+
+  test('requests with no credential (OAuth discovery) are not counted as failures', async () => {
+    const client = { 'cf-connecting-ip': nextIp() };
+    for (let i = 0; i < 15; i++) expect((await mcpStatusWith(stack, undefined, client)).status).toBe(401);
+    expect((await mcpStatusWith(stack, TEST_API_KEY, client)).status).toBe(200);
   });
 
   test('failures on /mcp count toward the throttle the HTTP API uses', async () => {
@@ -277,6 +284,28 @@ describe('redirect URIs', () => {
     expect(res.status).toBe(201);
   });
 
+  test('a flood of registrations nobody approves pushes out the oldest of them, never an approved app', async () => {
+    const { client, tokens } = await connect(stack, 'Approved before the flood');
+    const flood: RegisteredClient[] = [];
+    for (let i = 0; i < MAX_UNAPPROVED_CLIENTS + 10; i++) {
+      const res = await register(
+        stack,
+        { client_name: `flood-${i}`, redirect_uris: ['https://flood.example/cb'], token_endpoint_auth_method: 'none' },
+        { 'cf-connecting-ip': nextIp() },
+      );
+      expect(res.status).toBe(201);
+      flood.push(res.body as RegisteredClient);
+    }
+    const pageFor = (c: RegisteredClient) =>
+      openApproval(stack, authorizeQuery(c, newPkce()), { 'cf-connecting-ip': nextIp() });
+    expect((await pageFor(flood[0])).status).toBe(400); // pushed out: an unknown client
+    expect((await pageFor(flood.at(-1)!)).status).toBe(200);
+    expect((await refresh(stack, client, tokens.refresh_token)).status).toBe(200);
+    expect(
+      await approve(stack, await registerPublicClient(stack, 'After the flood'), newPkce(), { ip: nextIp() }),
+    ).toMatch(/^mcp_ac_/);
+  });
+
   test('client metadata that cannot work is refused', async () => {
     const base = { redirect_uris: ['https://chatgpt.com/cb'] };
     expect((await register(stack, { ...base, token_endpoint_auth_method: 'private_key_jwt' })).body.error).toBe(
@@ -286,6 +315,12 @@ describe('redirect URIs', () => {
       'invalid_client_metadata',
     );
     expect((await register(stack, { ...base, client_name: 'a\u0000b' })).body.error).toBe('invalid_client_metadata');
+    expect((await register(stack, { ...base, client_name: 'Chat\u202eGPT' })).body.error).toBe(
+      'invalid_client_metadata',
+    );
+    expect((await register(stack, { ...base, client_name: 'Chat\u200bGPT' })).body.error).toBe(
+      'invalid_client_metadata',
+    );
     expect((await register(stack, { redirect_uris: [] })).body.error).toBe('invalid_redirect_uri');
     expect((await register(stack, ['https://chatgpt.com/cb'] as unknown as Record<string, unknown>)).body.error).toBe(
       'invalid_client_metadata',
