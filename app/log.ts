@@ -27,6 +27,14 @@ export function withLogContext<T>(fields: Readonly<Record<string, unknown>>, wor
 }
 
 /**
+ * Runs `work` outside any log context: for work that outlives the request that started it (a
+ * notification lane's delivery chain and retry timers), so its lines carry no request id.
+ */
+export function withoutLogContext<T>(work: () => T): T {
+  return context.exit(work);
+}
+
+/**
  * The current context's fields, for work that continues outside it: a command's answer arrives
  * on the socket's own callback, not inside the request that sent it.
  */
@@ -52,7 +60,10 @@ const serializeErrors = winston.format((info) => {
   return info;
 });
 
-/** Replaces every occurrence of a secret in the serialised line; cheap when none is present. */
+/**
+ * Replaces every occurrence of a secret in the serialised line; cheap when none is present. The
+ * line is JSON, where a `"` or `\` in a secret is escaped: `secrets` holds both forms.
+ */
 const scrubSecrets = winston.format((info, opts) => {
   const { secrets } = opts as { secrets: string[] };
   const line = (info as unknown as Record<symbol, unknown>)[MESSAGE];
@@ -76,7 +87,10 @@ export interface LoggerOptions {
 }
 
 export function createLogger(opts: LoggerOptions): winston.Logger {
-  const secrets = (opts.secrets ?? []).filter((s) => typeof s === 'string' && s.length >= 8);
+  const raw = (opts.secrets ?? []).filter((s) => typeof s === 'string' && s.length >= 8);
+  // Each in its JSON-escaped form too (as it appears inside a string of the line), which differs
+  // when it holds a " or a \ (or a control character); that form first, as it is the longer.
+  const secrets = [...new Set(raw.flatMap((s) => [JSON.stringify(s).slice(1, -1), s]))];
   const transport = opts.stream
     ? new winston.transports.Stream({ stream: opts.stream })
     : new winston.transports.Console();

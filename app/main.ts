@@ -173,22 +173,34 @@ interface Parts {
 async function shutdown(parts: Parts): Promise<void> {
   const { server, client, service, journal, database, notifier, logger } = parts;
   logger.info('shutting down');
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  // Notifications still undelivered stay in the outbox and go out after the restart.
-  const notifierClosed = notifier.close();
-  const drained = await Promise.race([closed.then(() => true), delay(DRAIN_MS).then(() => false)]);
-  // Closing the client fails any command still waiting (CLOUD_UNREACHABLE), so those requests answer now.
-  await client.close();
-  if (!drained) {
-    await Promise.race([closed, delay(500)]);
-    server.closeAllConnections();
+  // Whatever fails on the way, the journal still commits what waits and the database closes.
+  try {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    // Notifications still undelivered stay in the outbox and go out after the restart.
+    const notifierClosed = notifier.close();
+    // Observed at once: a rejection while we wait below is handled, not reported as unhandled.
+    notifierClosed.catch(() => undefined);
+    const drained = await Promise.race([closed.then(() => true), delay(DRAIN_MS).then(() => false)]);
+    // Closing the client fails any command still waiting (CLOUD_UNREACHABLE), so those requests answer now.
+    await client.close();
+    if (!drained) {
+      await Promise.race([closed, delay(500)]);
+      server.closeAllConnections();
+    }
+    parts.disconnectNotifications();
+    service.close();
+    await notifierClosed;
+  } catch (err) {
+    logger.error('shutdown step failed; closing the journal anyway', { error: err });
+    throw err;
+  } finally {
+    try {
+      journal.close(); // the samples still waiting are committed here
+    } finally {
+      database.close();
+    }
   }
-  parts.disconnectNotifications();
-  service.close();
-  await notifierClosed;
-  journal.close(); // the samples still waiting are committed here
-  database.close();
   logger.info('shut down');
 }
 

@@ -131,3 +131,11 @@ test("every problem is said in plain words, never in the validation library's", 
     'TRUST_PROXY must be true or false',
   ]);
 });
+
+test('a notification URL whose password holds a literal %: a ConfigError (exit 2), not a URIError', () => {
+  const p = problems({ ...minimal, NOTIFY_WEBHOOK_URL: 'https://me:50%off@ha.example.com/api/webhook/x' });
+  expect(p).toEqual([
+    expect.stringMatching(/^NOTIFY_WEBHOOK_URL must have its user name and password percent-encoded/),
+  ]);
+  expect(p.join()).not.toContain('50%off');
+});

@@ -18,3 +18,17 @@ test('one JSON object per line with level, message and timestamp', () => {
   logger.warn('hello', { a: 1 });
   expect(records()[0]).toEqual({ level: 'warn', message: 'hello', a: 1, timestamp: expect.any(String) });
 });
+
+test('a secret holding " or \\ is scrubbed although the JSON line escapes it', () => {
+  const quoted = 'pa"ss-word-1234';
+  const slashed = 'back\\slash-5678';
+  const { logger, text, records } = captureLogger([quoted, slashed]);
+  logger.info('delivering', { password: quoted, nested: { path: `/x/${slashed}/y` } });
+  logger.error('failed', { error: new Error(`bad ${quoted} and ${slashed}`) });
+  for (const secret of [quoted, slashed]) {
+    expect(text()).not.toContain(secret);
+    expect(text()).not.toContain(JSON.stringify(secret).slice(1, -1));
+  }
+  expect(records()[0]).toMatchObject({ password: '[REDACTED]', nested: { path: '/x/[REDACTED]/y' } });
+  expect((records()[1].error as { message: string }).message).toBe('bad [REDACTED] and [REDACTED]');
+});

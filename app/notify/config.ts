@@ -43,7 +43,7 @@ export interface NotifyConfig {
   events: readonly NotifyEventName[];
 }
 
-const PRIVATE_SUFFIXES = ['.localhost', '.local', '.lan', '.home.arpa', '.internal', '.home'];
+const PRIVATE_SUFFIXES = ['.localhost', '.local', '.lan', '.home.arpa', '.internal'];
 
 function ipv4Private(ip: string): boolean {
   const [a, b] = ip.split('.').map(Number);
@@ -82,15 +82,29 @@ function ipv6Private(ip: string): boolean {
  * network (localhost, single-label names such as a compose service, .local, .lan, .home.arpa...).
  */
 export function isPrivateOrLoopbackHost(hostname: string): boolean {
-  const host = hostname
-    .replace(/^\[|\]$/g, '')
-    .replace(/\.$/, '')
-    .toLowerCase();
+  const bare = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  // A trailing dot makes a name absolute: `ai.` is the top-level domain, not a local single label.
+  const absolute = bare.endsWith('.');
+  const host = bare.replace(/\.$/, '');
   const kind = isIP(host);
   if (kind === 4) return ipv4Private(host);
   if (kind === 6) return ipv6Private(host);
-  if (host === 'localhost' || !host.includes('.')) return true;
+  if (host === 'localhost') return true;
+  if (!host.includes('.')) return !absolute;
   return PRIVATE_SUFFIXES.some((suffix) => host.endsWith(suffix));
+}
+
+/**
+ * The URL's user:pass, percent-decoded; null when it has none, undefined when they do not decode
+ * (a literal % not followed by two hex digits: decodeURIComponent would throw a URIError).
+ */
+function decodeUserInfo(parsed: URL): BasicAuth | null | undefined {
+  if (!parsed.username && !parsed.password) return null;
+  try {
+    return { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** '' (unset) or an http(s) URL; http only to private/loopback hosts. Never echoes the value. */
@@ -105,6 +119,11 @@ function checkTargetUrl(value: string, what: string): string {
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error(`must be an https:// URL (${what})`);
   if (parsed.hostname === '') throw new Error(`must be an https:// URL with a host name (${what})`);
+  if (decodeUserInfo(parsed) === undefined) {
+    throw new Error(
+      'must have its user name and password percent-encoded (a % in them is written %25, an @ %40, a : %3A)',
+    );
+  }
   if (parsed.protocol === 'http:' && !isPrivateOrLoopbackHost(parsed.hostname)) {
     throw new Error('must use https:// (plain http:// is accepted only for loopback and private-network addresses)');
   }
@@ -191,10 +210,9 @@ export type NotifyEnv = { [K in keyof typeof notifySpec]: string };
 function target(urlText: string): TargetBase | null {
   if (urlText === '') return null;
   const parsed = new URL(urlText);
-  const auth =
-    parsed.username || parsed.password
-      ? { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) }
-      : null;
+  const auth = decodeUserInfo(parsed);
+  // checkTargetUrl refuses such a URL first; never drop the credentials silently.
+  if (auth === undefined) throw new Error('the user name and password in a notification URL must be percent-encoded');
   parsed.username = '';
   parsed.password = '';
   parsed.hash = '';

@@ -19,7 +19,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Logger } from '../log';
+import { withoutLogContext, type Logger } from '../log';
 import { notificationsEnabled, type NotifyConfig } from './config';
 import { ATTEMPT_TIMEOUT_MS, type AttemptOutcome, type NotifyTarget } from './http';
 import { NtfyTarget } from './ntfy';
@@ -68,7 +68,13 @@ export interface NotifierOptions {
   config: NotifyConfig;
   logger: Logger;
   outbox: Outbox;
+  /** Wall (or simulated) time, for createdAt and the `at` of a notification only. Default Date.now. */
   clock?: () => number;
+  /**
+   * Monotonic milliseconds, for the retry window: a wall clock that NTP moves forward (a Pi has
+   * no RTC) or a simulated one must not end retrying early. Default performance.now.
+   */
+  monotonic?: () => number;
   random?: () => number;
   timers?: Timers;
   newId?: () => string;
@@ -109,7 +115,7 @@ class Lane {
   readonly queue: Entry[] = [];
   private timer: unknown = null;
   private inflight: { entry: Entry; controller: AbortController; done: Promise<void> } | null = null;
-  /** Failed attempts of the head so far, and when its first attempt started. */
+  /** Failed attempts of the head so far, and when its first attempt started (monotonic ms). */
   private failures = 0;
   private windowStart: number | null = null;
 
@@ -142,7 +148,7 @@ class Lane {
     if (!this.hooks.running() || this.inflight || this.timer !== null) return;
     const head = this.queue[0];
     if (!head) return;
-    this.windowStart ??= this.hooks.clock();
+    this.windowStart ??= this.hooks.monotonic();
     const controller = new AbortController();
     this.owner.emit('attempt', {
       target: this.name,
@@ -150,11 +156,29 @@ class Lane {
       event: head.n.event,
       attempt: this.failures + 1,
     });
-    const done = this.target
-      .send(head.n, controller.signal)
-      .catch((): AttemptOutcome => ({ kind: 'retry', status: null, code: 'ERROR', retryAfterMs: null }))
-      .then((outcome) => this.settle(head, outcome));
+    // Outside the log context of whoever published (an HTTP request): the request, its promise
+    // chain and the retry timers set from it would otherwise carry that request's id.
+    const done = withoutLogContext(() =>
+      this.target
+        .send(head.n, controller.signal)
+        .catch((): AttemptOutcome => ({ kind: 'retry', status: null, code: 'ERROR', retryAfterMs: null }))
+        .then((outcome) => this.settle(head, outcome))
+        .catch((err: unknown) => this.settleFailed(head, err)),
+    );
     this.inflight = { entry: head, controller, done };
+  }
+
+  /** A throw in settle (a listener of our events): logged, never an unhandled rejection. */
+  private settleFailed(entry: Entry, err: unknown): void {
+    this.hooks.logger.error('notification delivery bookkeeping failed', {
+      target: this.name,
+      event: entry.n.event,
+      event_id: entry.n.eventId,
+      error: err instanceof Error ? err : String(err),
+    });
+    // The lane goes on when the entry was done with; a head still unsettled waits for the next
+    // kick (a publish or a restart) rather than being re-sent in a tight loop.
+    if (this.queue[0] !== entry) this.kick();
   }
 
   private settle(entry: Entry, outcome: AttemptOutcome): void {
@@ -189,7 +213,8 @@ class Lane {
       case 'retry': {
         this.failures = attempts;
         const last = outcome.status ?? outcome.code;
-        const elapsed = this.hooks.clock() - (this.windowStart ?? this.hooks.clock());
+        const now = this.hooks.monotonic();
+        const elapsed = now - (this.windowStart ?? now);
         if (elapsed >= this.hooks.retry.giveUpAfterMs) {
           this.hooks.logger.warn('notification given up after retrying', {
             ...log,
@@ -257,7 +282,8 @@ class Lane {
 
 interface LaneHooks {
   running(): boolean;
-  clock(): number;
+  /** Monotonic ms: the retry window. */
+  monotonic(): number;
   timers: Timers;
   logger: Logger;
   retry: RetryPolicy;
@@ -271,6 +297,7 @@ export class Notifier extends EventEmitter {
   private readonly logger: Logger;
   private readonly outbox: Outbox;
   private readonly clock: () => number;
+  private readonly monotonic: () => number;
   private readonly random: () => number;
   private readonly timers: Timers;
   private readonly newId: () => string;
@@ -293,6 +320,7 @@ export class Notifier extends EventEmitter {
     this.logger = opts.logger;
     this.outbox = opts.outbox;
     this.clock = opts.clock ?? Date.now;
+    this.monotonic = opts.monotonic ?? (() => performance.now());
     this.random = opts.random ?? Math.random;
     this.timers = opts.timers ?? realTimers;
     this.newId = opts.newId ?? randomUUID;
@@ -304,7 +332,7 @@ export class Notifier extends EventEmitter {
     const timeout = opts.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS;
     const hooks: LaneHooks = {
       running: () => this.started && !this.closed,
-      clock: this.clock,
+      monotonic: this.monotonic,
       timers: this.timers,
       logger: this.logger,
       retry: this.retry,
@@ -374,9 +402,13 @@ export class Notifier extends EventEmitter {
     this.closing ??= (async () => {
       this.closed = true;
       await Promise.all(this.lanes.map((lane) => lane.stop(this.closeGraceMs)));
-      const left = this.entries.length;
-      if (left > 0) {
-        this.logger.info('notifications left for the next start', { count: left, durable: this.outbox.durable });
+      // An entry whose outbox write failed lives only in memory: it is lost now, whatever the outbox is.
+      const lost = this.entries.filter((e) => e.seq === null).length;
+      const kept = this.entries.length - lost;
+      if (this.entries.length > 0) {
+        const meta = { count: kept, durable: this.outbox.durable, memory_only: lost };
+        if (lost > 0) this.logger.warn('notifications left for the next start; those only in memory are lost', meta);
+        else this.logger.info('notifications left for the next start', meta);
       }
     })();
     return this.closing;

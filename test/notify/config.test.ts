@@ -95,6 +95,31 @@ test('plain http to a public address is refused; the message never echoes the UR
   }
 });
 
+test('plain http to a trailing-dot name or a .home name is refused: ai. is a public top-level domain', () => {
+  for (const url of ['http://ai./x', 'http://nas.home/x', 'http://example.com./x']) {
+    expect(problems({ NOTIFY_WEBHOOK_URL: url })).toEqual([
+      'NOTIFY_WEBHOOK_URL must use https:// (plain http:// is accepted only for loopback and private-network addresses)',
+    ]);
+  }
+  // Still private with the trailing dot: the suffix says so.
+  expect(loadNotifyConfig({ NOTIFY_WEBHOOK_URL: 'http://homeassistant.local./x' }).webhook?.https).toBe(false);
+});
+
+test('a literal % in the URL password: a ConfigError naming the variable, never the password', () => {
+  const p = problems({
+    NOTIFY_NTFY_URL: 'https://me:50%off@ntfy.example.com/alerts',
+    NOTIFY_WEBHOOK_URL: 'https://100%me:pw-123456@ha.example.com/api/webhook/x',
+  });
+  expect(p).toEqual([
+    'NOTIFY_NTFY_URL must have its user name and password percent-encoded (a % in them is written %25, an @ %40, a : %3A)',
+    'NOTIFY_WEBHOOK_URL must have its user name and password percent-encoded (a % in them is written %25, an @ %40, a : %3A)',
+  ]);
+  expect(p.join()).not.toMatch(/50%off|100%me|pw-123456/);
+  // Encoded, it is read as written.
+  const c = loadNotifyConfig({ NOTIFY_NTFY_URL: 'https://me:50%25off@ntfy.example.com/alerts' });
+  expect(c.ntfy?.auth).toEqual({ username: 'me', password: '50%off' });
+});
+
 test('not a URL, another scheme, a bad ntfy topic: listed, never echoed', () => {
   const p = problems({
     NOTIFY_WEBHOOK_URL: 'ftp://user:hunter2-secret@example.com/x',
@@ -170,6 +195,11 @@ test.each([
   ['192.169.0.1', false],
   ['[::ffff:808:808]', false],
   ['example.local.com', false],
+  ['ai.', false],
+  ['homeassistant', true],
+  ['localhost.', true],
+  ['nas.home', false],
+  ['nas.home.arpa.', true],
 ])('isPrivateOrLoopbackHost(%s) = %s', (host, expected) => {
   expect(isPrivateOrLoopbackHost(host)).toBe(expected);
 });

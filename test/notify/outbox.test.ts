@@ -5,7 +5,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import { MIGRATIONS } from '../../app/journal/migrations';
 import { Notifier } from '../../app/notify/notifier';
-import { type MemoryOutbox, SqliteOutbox, createOutbox } from '../../app/notify/outbox';
+import { type MemoryOutbox, type Outbox, SqliteOutbox, createOutbox } from '../../app/notify/outbox';
 import type { NotifyEventName } from '../../app/notify/types';
 import { captureLogger } from '../helpers/logs';
 import {
@@ -220,4 +220,40 @@ test('the in-memory outbox (journal degraded) outlives a Notifier in the same pr
   await done;
   await b.close();
   expect(hook.requests.map((r) => r.headers['x-anova-event'])).toEqual(['heater_fault']);
+});
+
+test('close(): a notification held only in memory (its outbox write failed) is counted apart, as lost', async () => {
+  await hook.down();
+  const real = new SqliteOutbox(handle());
+  let adds = 0;
+  const flaky: Outbox = {
+    durable: true,
+    add: (r) => {
+      if (++adds === 2) throw Object.assign(new Error('disk I/O error'), { code: 'ERR_SQLITE_ERROR' });
+      return real.add(r);
+    },
+    update: (seq, targets) => real.update(seq, targets),
+    load: () => real.load(),
+  };
+  const logs = captureLogger();
+  const n = new Notifier({
+    config: configFor({ NOTIFY_WEBHOOK_URL: hook.url('/h') }),
+    logger: logs.logger,
+    outbox: flaky,
+  });
+  n.start();
+  const retried = nextEvent(n, ['retry']);
+  n.publish({ event: 'cook_interrupted', cookId: COOK_ID, at: Date.now(), status: null });
+  n.publish({ event: 'discard_food', cookId: COOK_ID, at: Date.now(), status: null }); // its write fails
+  await retried;
+  await n.close();
+  expect(logs.records().filter((r) => String(r.message).startsWith('notifications left'))).toEqual([
+    expect.objectContaining({
+      level: 'warn',
+      message: 'notifications left for the next start; those only in memory are lost',
+      count: 1,
+      durable: true,
+      memory_only: 1,
+    }),
+  ]);
 });

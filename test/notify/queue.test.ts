@@ -41,10 +41,10 @@ test('publish() returns before any request is made and never waits on a hung rec
   });
   notifier.start();
   const arrivals = collect(hung.events, 'request');
+  // Synchronous: undefined, not a promise to wait on.
   expect(
     notifier.publish({ event: 'cook_done', cookId: COOK_ID, at: Date.now(), status: sampleStatus() }),
   ).toBeUndefined();
-  expect(arrivals).toHaveLength(0); // nothing on the wire yet: the caller's path did no I/O
   for (let i = 0; i < 20; i++)
     notifier.publish({ event: 'low_water', cookId: COOK_ID, at: Date.now(), status: sampleStatus() });
   await new Promise<void>((resolve) => hung.events.on('request', () => arrivals.length === 2 && resolve()));
@@ -149,28 +149,73 @@ test('memory stays bounded under thousands of notifications to a hung receiver',
 test('close() is prompt with requests hanging, and what was pending stays in the outbox', async () => {
   const db = tempDatabase();
   const handle = db.open();
+  // Only setTimeout is virtual (the grace period); sockets, the attempt deadline and I/O stay real.
+  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'Date', 'hrtime', 'performance'] });
   try {
     notifier = new Notifier({
       config: configFor({ NOTIFY_WEBHOOK_URL: hung.url('/h') }),
       logger: captureLogger().logger,
       outbox: new SqliteOutbox(handle),
-      closeGraceMs: 50,
+      // An attempt on its own would hang for a minute: only the grace period can end it.
+      attemptTimeoutMs: 60_000,
+      closeGraceMs: 1_000,
     });
     notifier.start();
     const onWire = new Promise((resolve) => hung.events.once('request', resolve));
     notifier.publish({ event: 'discard_food', cookId: COOK_ID, at: Date.now(), status: sampleStatus() });
     notifier.publish({ event: 'cook_done', cookId: COOK_ID, at: Date.now(), status: sampleStatus() });
     await onWire;
-    // Resolves once the hung request is aborted after the grace period: no 10 s wait.
-    await notifier.close();
+    const dropped = new Promise((resolve) => hung.events.once('dropped', resolve));
+    let closed = false;
+    const closing = notifier.close().then(() => (closed = true));
+    // Within the grace period the request is left to finish.
+    await jest.advanceTimersByTimeAsync(999);
+    expect(closed).toBe(false);
+    expect(notifier.queued().inFlight).toBe(1);
+    // At its end it is aborted and close() resolves, the receiver still hanging.
+    await jest.advanceTimersByTimeAsync(1);
+    await closing;
+    await dropped; // the receiver saw the connection go: aborted, not answered
     expect(notifier.queued().inFlight).toBe(0);
+    expect(hung.requests).toHaveLength(1);
     expect(outboxRows(handle).map((r) => r.event)).toEqual(['discard_food', 'cook_done']);
     // Published during or after shutdown: kept for the next start, not sent.
     notifier.publish({ event: 'device_offline', cookId: COOK_ID, at: Date.now(), status: null });
     expect(outboxRows(handle).map((r) => r.event)).toEqual(['discard_food', 'cook_done', 'device_offline']);
     expect(hung.requests).toHaveLength(1);
   } finally {
+    jest.useRealTimers();
     handle.close();
     db.cleanup();
+  }
+});
+
+test('a receiver that sends its headers, then stalls the body: delivered, its body never read, the lane goes on', async () => {
+  const stalled = await startReceiver((_r, i) => (i === 0 ? 'stall-body' : { status: 200 }));
+  try {
+    notifier = new Notifier({
+      config: configFor({ NOTIFY_WEBHOOK_URL: stalled.url('/h') }),
+      logger: captureLogger().logger,
+      outbox: new MemoryOutbox(),
+      // The deadline is not what ends the first attempt.
+      attemptTimeoutMs: 60_000,
+    });
+    const delivered = collect<{ event: string; status: number }>(notifier, 'delivered');
+    const dropped = new Promise((resolve) => stalled.events.once('dropped', resolve));
+    const bothDelivered = new Promise<void>((resolve) =>
+      notifier!.on('delivered', () => delivered.length === 2 && resolve()),
+    );
+    notifier.start();
+    notifier.publish({ event: 'low_water', cookId: COOK_ID, at: Date.now(), status: sampleStatus() });
+    notifier.publish({ event: 'cook_done', cookId: COOK_ID, at: Date.now(), status: sampleStatus() });
+    await bothDelivered;
+    expect(delivered.map((d) => [d.event, d.status])).toEqual([
+      ['low_water', 200],
+      ['cook_done', 200],
+    ]);
+    await dropped; // the unread body's connection was closed by us, not left open
+    expect(notifier.queued()).toEqual({ total: 0, byTarget: { webhook: 0 }, inFlight: 0 });
+  } finally {
+    await stalled.close();
   }
 });

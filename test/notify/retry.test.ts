@@ -2,7 +2,8 @@
  * Receivers that fail: the retry schedule runs on a virtual clock (ManualTimers) while every
  * request is real, so "down for 2 minutes" takes milliseconds and no test sleeps.
  */
-import { Notifier, type NotifierOptions } from '../../app/notify/notifier';
+import { withLogContext } from '../../app/log';
+import { Notifier, realTimers, type NotifierOptions } from '../../app/notify/notifier';
 import { MemoryOutbox } from '../../app/notify/outbox';
 import type { NotifyEventName } from '../../app/notify/types';
 import { captureLogger } from '../helpers/logs';
@@ -45,6 +46,7 @@ function make(over: Partial<NotifierOptions> = {}): Notifier {
     logger: logs.logger,
     outbox,
     clock: timers.clock,
+    monotonic: timers.clock,
     timers,
     random: mulberry32(7),
     ...over,
@@ -228,6 +230,7 @@ test('jitter: two notifiers with different random sources do not retry in lockst
       logger: captureLogger().logger,
       outbox: new MemoryOutbox(),
       clock: t.clock,
+      monotonic: t.clock,
       timers: t,
       random: mulberry32(seed),
     });
@@ -252,4 +255,73 @@ test('an attempt that gets no answer times out and is retried', async () => {
   await drive(n, timers, () => delivered.length === 1);
   expect(retries.map((r) => r.code)).toEqual(['ETIMEDOUT']);
   expect(hook.requests).toHaveLength(2);
+});
+
+test('the wall clock jumping 20 minutes forward (NTP after a power cut) does not end the retry window', async () => {
+  // Home Assistant still booting: 503 three times, then up.
+  hook.respond((_r, i) => ({ status: i < 3 ? 503 : 200 }));
+  let jump = 0;
+  const n = make({ clock: () => timers.now + jump });
+  const delivered = collect<{ attempts: number }>(n, 'delivered');
+  const gaveUp = collect(n, 'gave_up');
+  n.once('retry', () => (jump = 20 * 60_000));
+  n.start();
+  publish(n, 'cook_interrupted');
+  await drive(n, timers, () => delivered.length + gaveUp.length === 1);
+  expect(gaveUp).toEqual([]);
+  expect(delivered[0].attempts).toBe(4);
+  expect(warns()).toEqual([]);
+});
+
+test('demo --fast: a simulated clock 60x faster still gets 10 real minutes of retries', async () => {
+  hook.respond((_r, i) => ({ status: i < 6 ? 503 : 200 }));
+  const t0 = timers.now;
+  const n = make({ clock: () => t0 + (timers.now - t0) * 60 });
+  const delivered = collect<{ attempts: number }>(n, 'delivered');
+  const gaveUp = collect(n, 'gave_up');
+  n.start();
+  publish(n, 'discard_food');
+  await drive(n, timers, () => delivered.length + gaveUp.length === 1);
+  expect(gaveUp).toEqual([]);
+  expect(delivered[0].attempts).toBe(7);
+});
+
+test('delivery log lines never carry the request id of the request that published', async () => {
+  hook.respond((_r, i) => ({ status: i === 0 ? 500 : 200 }));
+  // Real timers: the retry timer is set from the lane's own chain, as in the server.
+  const n = make({ timers: realTimers, clock: Date.now, monotonic: undefined, retry: { firstDelayMs: 2 } });
+  const delivered = nextEvent(n, ['delivered']);
+  n.start();
+  withLogContext({ requestId: 'req-publishing' }, () => {
+    logs.logger.info('in the request');
+    n.publish({ event: 'cook_done', cookId: COOK_ID, at: Date.now(), status: sampleStatus() });
+  });
+  await delivered;
+  const records = logs.records();
+  expect(records.find((r) => r.message === 'in the request')).toMatchObject({ requestId: 'req-publishing' });
+  const lines = records.filter((r) => String(r.message).startsWith('notification'));
+  expect(lines.map((r) => r.message)).toEqual(['notification attempt failed; retrying', 'notification delivered']);
+  for (const r of lines) expect(r).not.toHaveProperty('requestId');
+});
+
+test('a listener that throws is logged, not an unhandled rejection, and the lane goes on', async () => {
+  const n = make();
+  const delivered = collect<{ eventId: string }>(n, 'delivered');
+  n.once('delivered', () => {
+    throw new Error('a listener broke');
+  });
+  n.start();
+  publish(n, 'low_water');
+  publish(n, 'cook_done');
+  while (delivered.length < 2) await nextEvent(n, ['delivered']);
+  expect(hook.requests.map((r) => r.headers['x-anova-event'])).toEqual(['low_water', 'cook_done']);
+  const errors = logs.records().filter((r) => r.level === 'error');
+  expect(errors).toEqual([
+    expect.objectContaining({
+      message: 'notification delivery bookkeeping failed',
+      target: 'webhook',
+      event: 'low_water',
+      error: expect.objectContaining({ message: 'a listener broke' }),
+    }),
+  ]);
 });

@@ -64,6 +64,7 @@ test('delivered, retried, rejected, given up, dropped: no secret in any log line
     logger: logs.logger,
     outbox: new MemoryOutbox(),
     clock: timers.clock,
+    monotonic: timers.clock,
     timers,
     capacity: 3,
   });

@@ -25,12 +25,19 @@ export interface ReceivedRequest {
   body: Buffer;
 }
 
-export type Answer = { status: number; headers?: Record<string, string>; body?: string } | 'hang';
+/**
+ * 'hang': never answers. 'stall-body': sends 200 and its headers and the start of a body, then
+ * never the rest.
+ */
+export type Answer = { status: number; headers?: Record<string, string>; body?: string } | 'hang' | 'stall-body';
 export type Responder = (req: ReceivedRequest, index: number) => Answer;
 
 export interface Receiver {
   readonly requests: ReceivedRequest[];
-  /** 'request' with each ReceivedRequest as it is complete. */
+  /**
+   * 'request' with each ReceivedRequest as it is complete; 'dropped' with it when the client
+   * closed the connection before the answer was complete (an abort, or a body it did not read).
+   */
   readonly events: EventEmitter;
   readonly port: number;
   url(path: string, credentials?: string): string;
@@ -59,8 +66,16 @@ export async function startReceiver(responder: Responder = () => ({ status: 200 
       };
       requests.push(r);
       const answer = respond(r, requests.length - 1);
+      res.on('close', () => {
+        if (!res.writableFinished) events.emit('dropped', r);
+      });
       events.emit('request', r);
       if (answer === 'hang') return;
+      if (answer === 'stall-body') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100000' });
+        res.write('{"ok":true,"padding":"');
+        return;
+      }
       res.writeHead(answer.status, answer.headers);
       res.end(answer.body ?? '');
     });
