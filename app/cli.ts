@@ -210,25 +210,28 @@ async function backup(args: string[]): Promise<void> {
 async function restore(args: string[]): Promise<void> {
   const dataDir = dataDirOrExit();
   if (args[0] === undefined) fail('Usage: restore FILE (or - to read the backup from stdin)', EXIT_SETUP);
-  let source = args[0];
-  if (source === '-') {
-    mkdirSync(dataDir, { recursive: true });
-    source = join(dataDir, `.incoming-${process.pid}.db`);
-    await pipeline(process.stdin, createWriteStream(source, { mode: 0o600 }));
-  }
+  const fromStdin = args[0] === '-';
+  const source = fromStdin ? join(dataDir, `.incoming-${process.pid}.db`) : args[0];
+  // fail() exits at once: it runs only after the finally below has removed the scratch copy.
+  let failure: string;
   try {
+    if (fromStdin) {
+      mkdirSync(dataDir, { recursive: true });
+      await pipeline(process.stdin, createWriteStream(source, { mode: 0o600 }));
+    }
     const result = restoreDatabase(dataDir, source, Date.now());
     const kept = result.previous ? ` The database it replaced is kept as ${result.previous}.` : '';
     process.stdout.write(`Restored ${result.cooks} cooks into ${dataDir}.${kept}\n`);
+    return;
   } catch (err) {
-    const why =
+    failure =
       err instanceof DataDirectoryInUseError
         ? `${err.message} (docker compose stop app)`
         : String((err as Error).message ?? err);
-    fail(`Restore failed: ${why}`, 1);
   } finally {
-    if (args[0] === '-') rmSync(source, { force: true });
+    if (fromStdin) rmSync(source, { force: true });
   }
+  fail(`Restore failed: ${failure}`, 1);
 }
 
 /** `demo --fast`: simulated time runs this many times faster than real time. */

@@ -30,13 +30,14 @@ export function backupDatabase(dataDir: string, dest: string): BackupResult {
   if (!existsSync(source)) throw new Error(`there is no database at ${source}`);
   if (existsSync(dest)) throw new Error(`${dest} already exists; choose another name`);
   mkdirSync(dirname(dest), { recursive: true, mode: 0o700 });
-  const db = new DatabaseSync(source, { readOnly: true, timeout: 5_000 });
+  // `dest` did not exist: whatever is there after a failure (an empty or partial file) is ours to remove.
   try {
-    db.prepare('VACUUM INTO ?').run(dest);
-  } finally {
-    db.close();
-  }
-  try {
+    const db = new DatabaseSync(source, { readOnly: true, timeout: 5_000 });
+    try {
+      db.prepare('VACUUM INTO ?').run(dest);
+    } finally {
+      db.close();
+    }
     return { path: dest, bytes: statSync(dest).size, cooks: checkedCookCount(dest) };
   } catch (err) {
     rmSync(dest, { force: true });

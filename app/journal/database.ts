@@ -196,7 +196,8 @@ export function migrate(db: DatabaseSync, migrations: readonly Migration[], logg
       db.exec(`PRAGMA user_version = ${m.version}`);
       db.exec('COMMIT');
     } catch (err) {
-      db.exec('ROLLBACK');
+      // SQLITE_FULL (or IOERR) may have rolled the transaction back already.
+      if (db.isTransaction) db.exec('ROLLBACK');
       throw err;
     }
     logger.info('journal schema migrated', { version: m.version, description: m.description });

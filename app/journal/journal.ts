@@ -28,7 +28,7 @@ const SQLITE_CONSTRAINT = 19;
 export const SAMPLE_INTERVAL_MS = 60_000;
 /** Samples wait this long in memory before a commit (they are lost on a crash: a restart counts that time as unseen). */
 export const FLUSH_INTERVAL_MS = 10 * 60_000;
-/** A full card must not grow the heap without bound: the oldest waiting samples go first. */
+/** A full card must not grow the heap without bound: the oldest waiting samples go first (events never). */
 const MAX_PENDING_WRITES = 2_000;
 /** GET /cooks/{cook_id} returns at most this many samples (docs/api.md). */
 export const MAX_SAMPLES_RETURNED = 500;
@@ -56,7 +56,7 @@ export interface JournalOptions {
   db: DatabaseSync | null;
   logger: Logger;
   clock?: () => number;
-  /** JOURNAL_RETENTION_DAYS: finished cooks older than this are deleted (default 365). */
+  /** JOURNAL_RETENTION_DAYS: cooks that ended longer ago than this are deleted (default 365). */
   retentionDays?: number;
   flushIntervalMs?: number;
 }
@@ -113,6 +113,7 @@ export class CookJournal implements CookJournalPort {
   private flushTimer: NodeJS.Timeout | null = null;
   private retentionTimer: NodeJS.Timeout | null = null;
   private writeFailing = false;
+  private readFailing = false;
   private closed = false;
 
   constructor(opts: JournalOptions) {
@@ -185,9 +186,10 @@ export class CookJournal implements CookJournalPort {
   private enqueue(write: PendingWrite): void {
     this.pending.push(write);
     if (this.pending.length > MAX_PENDING_WRITES) {
-      // A full card: lose the oldest sample, never a cook, an event or an end.
-      const oldestSample = this.pending.findIndex((w) => w.kind === 'sample');
-      this.pending.splice(oldestSample >= 0 ? oldestSample : 0, 1);
+      // A full card: lose the oldest sample (or a purge, retried tomorrow), never a cook, an event
+      // or an end. With none of those waiting the queue grows: events are rare.
+      const droppable = this.pending.findIndex((w) => w.kind === 'sample' || w.kind === 'purge');
+      if (droppable >= 0) this.pending.splice(droppable, 1);
     }
   }
 
@@ -205,7 +207,8 @@ export class CookJournal implements CookJournalPort {
         for (const w of this.pending) this.applyOrDrop(sql, w);
         db.exec('COMMIT');
       } catch (err) {
-        db.exec('ROLLBACK');
+        // SQLITE_FULL (or IOERR) may have rolled the transaction back already.
+        if (db.isTransaction) db.exec('ROLLBACK');
         throw err;
       }
       this.pending = [];
@@ -242,29 +245,52 @@ export class CookJournal implements CookJournalPort {
 
   /** Newest first; `before` is a cook_id from a previous page. Null when `before` is unknown. */
   listCooks(limit: number, before: string | null): CookPage | null {
-    const sql = this.readable();
-    let rows: CookRow[];
-    if (before === null) {
-      rows = sql.firstPage.all(limit + 1) as unknown as CookRow[];
-    } else {
-      const anchor = sql.cookByPublicId.get(before) as unknown as CookRow | undefined;
-      if (!anchor) return null;
-      rows = sql.pageBefore.all(anchor.started_at, anchor.started_at, anchor.id, limit + 1) as unknown as CookRow[];
-    }
-    const page = rows.slice(0, limit);
-    return { cooks: page.map(toStoredCook), next: rows.length > limit ? page[page.length - 1].cook_id : null };
+    return this.read((sql) => {
+      let rows: CookRow[];
+      if (before === null) {
+        rows = sql.firstPage.all(limit + 1) as unknown as CookRow[];
+      } else {
+        const anchor = sql.cookByPublicId.get(before) as unknown as CookRow | undefined;
+        if (!anchor) return null;
+        rows = sql.pageBefore.all(anchor.started_at, anchor.started_at, anchor.id, limit + 1) as unknown as CookRow[];
+      }
+      const page = rows.slice(0, limit);
+      return { cooks: page.map(toStoredCook), next: rows.length > limit ? page[page.length - 1].cook_id : null };
+    });
   }
 
   /** One cook with its events and at most MAX_SAMPLES_RETURNED samples (waiting ones included). */
   getCook(cookId: string): StoredCookDetail | null {
-    return this.detail(cookId, MAX_SAMPLES_RETURNED);
+    return this.read(() => this.detail(cookId, MAX_SAMPLES_RETURNED));
   }
 
-  unfinishedCook(): StoredCookDetail | null {
+  /**
+   * Restart recovery: the newest cook still running, its events, and at most `maxSamples` of its
+   * samples, oldest first (waiting ones added): all of them, or the first and the last half of a
+   * cook that holds more. A cooker that never came back leaves months of offline samples behind.
+   */
+  unfinishedCookForRecovery(maxSamples: number): StoredCookDetail | null {
     if (!this.sql) return null;
     try {
       const row = this.sql.unfinished.get() as unknown as CookRow | undefined;
-      return row ? this.detail(row.cook_id) : null;
+      if (!row) return null;
+      const head = Math.ceil(maxSamples / 2);
+      const rows = this.sql.samplesHeadAndTail.all(row.id, head, row.id, maxSamples - head) as unknown as SampleRow[];
+      const samples: CookSample[] = rows.map((s) => ({
+        at: s.at,
+        state: s.state,
+        waterC: s.water_celsius,
+        targetC: s.target_celsius,
+        coreC: s.core_celsius,
+      }));
+      const events: CookEvent[] = (
+        this.sql.eventsOf.all(row.id) as Array<{ at: number; type: string; detail: string }>
+      ).map((e) => ({ at: e.at, type: e.type as CookEvent['type'], detail: JSON.parse(e.detail) }));
+      for (const w of this.pending) {
+        if (w.kind === 'event' && w.cookId === row.cook_id) events.push(w.event);
+        if (w.kind === 'sample' && w.cookId === row.cook_id) samples.push(w.sample);
+      }
+      return { ...toStoredCook(row), events, samples };
     } catch (err) {
       this.logger.error('journal read failed: the last cook cannot be recovered', { cause: describe(err) });
       return null;
@@ -307,6 +333,30 @@ export class CookJournal implements CookJournalPort {
   private readable(): Statements {
     if (!this.sql) throw new JournalUnavailableError();
     return this.sql;
+  }
+
+  /**
+   * A read for the API: any failure (an I/O error, a page corrupted since the start, a row that
+   * is not valid JSON) is JournalUnavailableError, so the edge answers 503, not 500. The cause is
+   * logged once per run of failures, like a failing write.
+   */
+  private read<T>(work: (sql: Statements) => T): T {
+    const sql = this.readable();
+    let result: T;
+    try {
+      result = work(sql);
+    } catch (err) {
+      if (!this.readFailing) {
+        this.readFailing = true;
+        this.logger.error('journal read failed', { cause: describe(err) });
+      }
+      throw new JournalUnavailableError();
+    }
+    if (this.readFailing) {
+      this.readFailing = false;
+      this.logger.info('journal reads work again', {});
+    }
+    return result;
   }
 }
 
@@ -421,7 +471,8 @@ function prepare(db: DatabaseSync) {
     setPasteurised: s(`UPDATE cooks SET pasteurised = ? WHERE cook_id = ?`),
     setEstimate: s(`UPDATE cooks SET estimated_completion_at = ? WHERE cook_id = ?`),
     endCook: s(`UPDATE cooks SET ended_at = ?, end_reason = ? WHERE cook_id = ? AND end_reason = 'running'`),
-    purge: s(`DELETE FROM cooks WHERE end_reason <> 'running' AND started_at < ?`),
+    // Counted from the end: a long cook that just ended is kept the whole retention; a running one always.
+    purge: s(`DELETE FROM cooks WHERE end_reason <> 'running' AND COALESCE(ended_at, started_at) < ?`),
     cookByPublicId: s(`SELECT * FROM cooks WHERE cook_id = ?`),
     firstPage: s(`SELECT * FROM cooks ORDER BY started_at DESC, id DESC LIMIT ?`),
     pageBefore: s(`SELECT * FROM cooks WHERE started_at < ? OR (started_at = ? AND id < ?)
@@ -432,5 +483,13 @@ function prepare(db: DatabaseSync) {
     samplesOf: s(
       `SELECT at, state, water_celsius, target_celsius, core_celsius FROM samples WHERE cook = ? ORDER BY at`,
     ),
+    // The first ? and the last ? samples of a cook (the same rows once when they overlap), in order.
+    samplesHeadAndTail: s(`SELECT * FROM (
+        SELECT * FROM (SELECT at, state, water_celsius, target_celsius, core_celsius FROM samples WHERE cook = ?
+          ORDER BY at LIMIT ?)
+        UNION
+        SELECT * FROM (SELECT at, state, water_celsius, target_celsius, core_celsius FROM samples WHERE cook = ?
+          ORDER BY at DESC LIMIT ?)
+      ) ORDER BY at`),
   };
 }

@@ -105,6 +105,35 @@ test('a migration that fails rolls back and leaves the server degraded, the file
   check.close();
 });
 
+test('a migration that fills the card: degraded, the log names the real cause, the file left at its schema', () => {
+  const dir = tempDir();
+  open(dir, MIGRATIONS.slice(0, 1)).opened.close();
+  const filling = [
+    ...MIGRATIONS.slice(0, 1),
+    {
+      version: 2,
+      description: 'fills the card',
+      up: (db: DatabaseSync) => {
+        db.exec('CREATE TABLE big (x)');
+        const { page_count: pages } = db.prepare('PRAGMA page_count').get() as { page_count: number };
+        db.exec(`PRAGMA max_page_count = ${pages}`); // SQLITE_FULL from here on, as on a full filesystem
+        db.exec(`INSERT INTO big VALUES (hex(randomblob(20000)))`);
+      },
+    },
+  ];
+  const { opened, logs } = open(dir, filling);
+  expect(opened.health).toEqual({ state: 'degraded', reason: expect.stringContaining('current schema') });
+  // SQLite rolled the transaction back itself; a second ROLLBACK must not replace the cause.
+  expect(logs.records().filter((r) => r.level === 'error')).toEqual([
+    expect.objectContaining({ cause: expect.stringMatching(/disk is full/) }),
+  ]);
+  opened.close();
+  const check = new DatabaseSync(join(dir, DATABASE_FILE));
+  expect(check.prepare('PRAGMA user_version').get()).toEqual({ user_version: 1 });
+  expect(check.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name = 'big'`).get()).toEqual({ n: 0 });
+  check.close();
+});
+
 test('a file written by a newer version is left alone and the server runs degraded', () => {
   const dir = tempDir();
   open(dir).opened.close();

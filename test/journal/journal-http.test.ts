@@ -231,6 +231,22 @@ describe('the journal unavailable', () => {
     expect((await stack.api({ path: '/status' })).body).toMatchObject({ cook_id: cookId, state: 'cooking' });
     expect((await stack.api({ method: 'POST', path: '/stop-cook' })).status).toBe(200);
   });
+
+  test('a read that fails at run time (a row it cannot decode): 503 JOURNAL_UNAVAILABLE, never a 500', async () => {
+    const { DatabaseSync } = await import('node:sqlite');
+    const { join } = await import('node:path');
+    stack = await startStack(WARM_BATH);
+    const cookId = await startCook({ temperature_celsius: 65, time_minutes: 30, food_type: 'carrots' });
+    expect((await stack.api({ method: 'POST', path: '/stop-cook' })).status).toBe(200);
+    const other = new DatabaseSync(join(stack.dataDir, 'anova.db'));
+    other.prepare('UPDATE cooks SET categories = ? WHERE cook_id = ?').run('["plant', cookId);
+    other.close();
+    for (const path of ['/cooks', `/cooks/${cookId}`]) {
+      const res = await stack.api({ path });
+      expect([res.status, res.body]).toEqual([503, { error: 'JOURNAL_UNAVAILABLE', message: expect.any(String) }]);
+    }
+    expect(stack.logs.records().filter((r) => r.message === 'journal read failed')).toHaveLength(1);
+  });
 });
 
 function journalEndReason(cookId: string): string | undefined {

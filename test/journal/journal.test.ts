@@ -2,7 +2,7 @@
  * The cook journal over a real SQLite file: what it keeps, how it pages, how it behaves when
  * the card is full, and what it survives.
  */
-import { mkdtempSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -105,12 +105,10 @@ test('samples are kept once a minute plus at every change of state, and wait in 
   }
   const kept = journal.getCook(c.cookId)!.samples;
   expect(kept.map((s) => (s.at - T0) / 1000)).toEqual([0, 60, 120, 180, 240, 300, 302, 362, 422, 482, 542]);
-  // Not yet on disk: a second reader of the file sees none of them.
-  const reader = new CookJournal({ db: opened.db, logger: logs.logger });
+  // Not yet on disk: a second connection to the file sees none of them.
   expect(countSamplesOnDisk()).toBe(0);
   journal.flush();
   expect(countSamplesOnDisk()).toBe(kept.length);
-  reader.close();
 });
 
 test('an event commits the samples waiting with it', () => {
@@ -138,6 +136,24 @@ test('paging: newest first, `next` leads to the following page, an unknown `befo
   const last = journal.listCooks(2, second.next)!;
   expect(last).toEqual({ cooks: [expect.objectContaining({ cookId: ids[0] })], next: null });
   expect(journal.listCooks(2, '00000000-0000-4000-8000-999999999999')).toBeNull();
+});
+
+test('paging: cooks started in the same millisecond are ordered by when they were recorded, none skipped or repeated', () => {
+  const older = cook({ startedAt: T0 - MIN });
+  const same = [cook(), cook(), cook(), cook()]; // all started at T0
+  const newer = cook({ startedAt: T0 + MIN });
+  for (const c of [older, ...same, newer]) journal.recordStart(c);
+  const seen: string[] = [];
+  let page = journal.listCooks(2, null)!;
+  seen.push(...page.cooks.map((c) => c.cookId));
+  while (page.next) {
+    page = journal.listCooks(2, page.next)!;
+    seen.push(...page.cooks.map((c) => c.cookId));
+  }
+  const byRecordDesc = [...same].reverse().map((c) => c.cookId);
+  expect(seen).toEqual([newer.cookId, ...byRecordDesc, older.cookId]);
+  // A page boundary inside the tie: `before` the second of the tied cooks continues with the third.
+  expect(journal.listCooks(1, byRecordDesc[1])!.cooks.map((c) => c.cookId)).toEqual([byRecordDesc[2]]);
 });
 
 test('a long cook returns at most 500 samples, evenly spread, first and last kept, waiting ones included', () => {
@@ -184,6 +200,73 @@ test('a full card: writes fail, the journal says degraded, keeps everything in m
   expect(journal.getCook(c.cookId)!.events).toHaveLength(10);
 });
 
+test('a full card that SQLite rolls back by itself: the log line names the real cause, not a failed ROLLBACK', () => {
+  const c = cook();
+  journal.recordStart(c);
+  const db = opened.db!;
+  const pages = (db.prepare('PRAGMA page_count').get() as { page_count: number }).page_count;
+  db.exec(`PRAGMA max_page_count = ${pages}`);
+  journal.recordEvent(c.cookId, {
+    at: T0,
+    type: 'alert_raised',
+    detail: { alert: 'low_water', padding: 'x'.repeat(5_000) },
+  });
+  expect(journal.health()).toBe('degraded');
+  expect(logs.records().filter((r) => r.level === 'error')).toEqual([
+    expect.objectContaining({
+      message: 'journal write failed: history is kept in memory and retried',
+      cause: expect.stringMatching(/disk is full/),
+    }),
+  ]);
+  expect(db.isTransaction).toBe(false); // nothing left open for the next attempt
+});
+
+test('a full card for a long time: the bound on waiting writes drops samples only, never the cook, an event or an end', () => {
+  const db = opened.db!;
+  const pages = (db.prepare('PRAGMA page_count').get() as { page_count: number }).page_count;
+  db.exec(`PRAGMA max_page_count = ${pages}`);
+  const c = cook();
+  journal.recordStart(c);
+  journal.offerSample(c.cookId, sample(T0));
+  // Far more than the bound of 2,000, and nearly nothing a sample could make room for.
+  for (let i = 0; i < 3_000; i++) {
+    journal.recordEvent(c.cookId, {
+      at: T0 + i * 1_000,
+      type: i % 2 ? 'device_online' : 'device_offline',
+      detail: { i },
+    });
+  }
+  journal.recordEnd(c.cookId, 'stopped', T0 + 3_000 * 1_000);
+  expect(journal.health()).toBe('degraded');
+
+  db.exec('PRAGMA max_page_count = 1073741823');
+  journal.flush();
+  expect(journal.health()).toBe('ok');
+  expect(countOnDisk('events')).toBe(3_000);
+  const stored = journal.getCook(c.cookId)!;
+  expect(stored.endReason).toBe('stopped');
+  expect(stored.events.map((e) => e.detail.i)).toEqual([...Array(3_000).keys()]);
+});
+
+test('retention is counted from the end of a cook: a long cook that just ended is kept, a running one always', () => {
+  const DAY = 86_400_000;
+  const longJustEnded = cook({ startedAt: T0 - 3 * DAY });
+  const endedLongAgo = cook({ startedAt: T0 - 3 * DAY });
+  const runningForDays = cook({ startedAt: T0 - 3 * DAY });
+  for (const c of [longJustEnded, endedLongAgo, runningForDays]) journal.recordStart(c);
+  journal.recordEnd(longJustEnded.cookId, 'done', T0 - 60 * MIN);
+  journal.recordEnd(endedLongAgo.cookId, 'done', T0 - 2 * DAY);
+  journal.close();
+  const again = new CookJournal({ db: opened.db, logger: logs.logger, clock: () => T0, retentionDays: 1 });
+  expect(
+    again
+      .listCooks(10, null)!
+      .cooks.map((c) => c.cookId)
+      .sort(),
+  ).toEqual([longJustEnded.cookId, runningForDays.cookId].sort());
+  again.close();
+});
+
 test('retention deletes finished cooks older than the limit at start, keeps running and recent ones', () => {
   const old = cook({ startedAt: T0 - 400 * 86_400_000 });
   const oldRunning = cook({ startedAt: T0 - 400 * 86_400_000 });
@@ -214,7 +297,7 @@ test('the newest unfinished cook comes back whole, for recovery after a restart'
   journal.offerSample(b.cookId, sample(T0));
   journal.close();
   const after = new CookJournal({ db: opened.db, logger: logs.logger });
-  expect(after.unfinishedCook()).toMatchObject({
+  expect(after.unfinishedCookForRecovery(100)).toMatchObject({
     cookId: b.cookId,
     endReason: 'running',
     events: [{ type: 'started' }],
@@ -232,8 +315,53 @@ test('degraded from the start: writes are dropped quietly, reads throw JournalUn
   expect(degraded.health()).toBe('degraded');
   expect(() => degraded.listCooks(20, null)).toThrow(JournalUnavailableError);
   expect(() => degraded.getCook(c.cookId)).toThrow(JournalUnavailableError);
-  expect(degraded.unfinishedCook()).toBeNull();
+  expect(degraded.unfinishedCookForRecovery(100)).toBeNull();
   degraded.close();
+});
+
+test('a row the journal cannot decode: reads throw JournalUnavailableError (503), with the cause logged once', () => {
+  const c = cook();
+  journal.recordStart(c);
+  const other = new DatabaseSync(opened.path);
+  other.prepare('UPDATE cooks SET warnings = ? WHERE cook_id = ?').run('[{"code":', c.cookId);
+  other.close();
+  expect(() => journal.listCooks(20, null)).toThrow(JournalUnavailableError);
+  expect(() => journal.getCook(c.cookId)).toThrow(JournalUnavailableError);
+  expect(logs.records().filter((r) => r.level === 'error')).toEqual([
+    expect.objectContaining({ message: 'journal read failed', cause: expect.stringMatching(/JSON/) }),
+  ]);
+  expect(journal.health()).toBe('ok'); // writes still work: cooking keeps its journal
+  const repair = new DatabaseSync(opened.path);
+  repair.prepare('UPDATE cooks SET warnings = ? WHERE cook_id = ?').run('[]', c.cookId);
+  repair.close();
+  expect(journal.getCook(c.cookId)).toMatchObject({ cookId: c.cookId, warnings: [] });
+  expect(logs.text()).toContain('journal reads work again');
+});
+
+test('a database file corrupted while the server runs: reads throw JournalUnavailableError, not a raw SQLite error', () => {
+  for (let i = 0; i < 20; i++) journal.recordStart(cook({ startedAt: T0 + i, request: { filler: 'x'.repeat(1_000) } }));
+  const db = opened.db!;
+  const { rootpage } = db.prepare(`SELECT rootpage FROM sqlite_master WHERE name = 'cooks'`).get() as {
+    rootpage: number;
+  };
+  const { page_size: pageSize } = db.prepare('PRAGMA page_size').get() as { page_size: number };
+  const path = opened.path;
+  journal.close();
+  opened.close(); // the last connection: the WAL is checkpointed into the file
+  const fd = openSync(path, 'r+');
+  writeSync(fd, Buffer.alloc(pageSize, 0x5a), 0, pageSize, (rootpage - 1) * pageSize);
+  closeSync(fd);
+  // A connection opened before the damage (no check at open), as a running server's is.
+  const raw = new DatabaseSync(path);
+  opened = { db: raw, health: { state: 'ok' }, path, close: () => raw.close() };
+  logs = captureLogger();
+  journal = new CookJournal({ db: raw, logger: logs.logger, clock: () => now });
+  expect(() => journal.listCooks(20, null)).toThrow(JournalUnavailableError);
+  expect(logs.records()).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ message: 'journal read failed', cause: expect.stringMatching(/malformed/) }),
+    ]),
+  );
 });
 
 test('an event for a cook that was never recorded is dropped with a line and does not block later writes', () => {
@@ -246,9 +374,13 @@ test('an event for a cook that was never recorded is dropped with a line and doe
 });
 
 function countSamplesOnDisk(): number {
+  return countOnDisk('samples');
+}
+
+function countOnDisk(table: 'samples' | 'events'): number {
   // A separate connection reads only what was committed.
   const reader = new DatabaseSync(opened.path, { readOnly: true });
-  const n = (reader.prepare('SELECT count(*) AS n FROM samples').get() as { n: number }).n;
+  const n = (reader.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   reader.close();
   return n;
 }

@@ -3,12 +3,13 @@
  * in the middle of a cook, a second server on the same data, a data directory it may not write,
  * a backup beside the running server, and notifications due at SIGTERM delivered after the restart.
  */
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { DATABASE_FILE } from '../../app/journal/database';
 import { startSimulator } from '../../app/simulator/index';
+import { damagedDataDir } from '../journal/damaged';
 import type { SimulatorHandle } from '../../app/simulator/types';
 import { until, waitForEvent } from '../helpers/events';
 import { http, type HttpResponse } from '../helpers/http';
@@ -94,7 +95,14 @@ test('kill -9 in the middle of a cook with writes in flight: the file is intact 
 
   const check = new DatabaseSync(join(dataDir, DATABASE_FILE), { readOnly: true });
   expect(check.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
+  // What the first server had committed (the samples waiting with the events it wrote).
+  const committed = (
+    check
+      .prepare('SELECT s.at FROM samples s JOIN cooks c ON c.id = s.cook WHERE c.cook_id = ? ORDER BY s.at')
+      .all(start.body.cook_id) as Array<{ at: number }>
+  ).map((r) => new Date(r.at).toISOString());
   check.close();
+  expect(committed.length).toBeGreaterThanOrEqual(1);
 
   const second = await startServer(serverEnv(dataDir));
   const after = await statusUntil(second.base, (s) => s.cook_id !== null);
@@ -107,7 +115,9 @@ test('kill -9 in the middle of a cook with writes in flight: the file is intact 
   expect(cook.events.map((e: { type: string }) => e.type)).toEqual(
     expect.arrayContaining(['started', 'server_restarted']),
   );
-  expect(cook.samples.length).toBeGreaterThanOrEqual(1); // at most the unflushed ones were lost
+  // Every sample the first server had committed survives the kill; at most the unflushed ones were lost.
+  const served = cook.samples.map((x: { at: string }) => x.at);
+  expect(served.slice(0, committed.length)).toEqual(committed);
   second.p.child.kill('SIGTERM');
   expect((await second.p.exited).code).toBe(0);
 });
@@ -171,6 +181,20 @@ test('backup beside the running server: a consistent, checked copy that holds th
   expect(again.stderr.join('')).toMatch(/already exists/);
   p.child.kill('SIGTERM');
   expect((await p.exited).code).toBe(0);
+});
+
+test('a backup or a restore that fails leaves no scratch file behind (`backup -`, `restore -`)', async () => {
+  const damaged = damagedDataDir();
+  const backup = run(['backup', '-'], { DATA_DIR: damaged });
+  expect((await backup.exited).code).toBe(1);
+  expect(backup.stderr.join('')).toMatch(/Backup failed: .*malformed/);
+  expect(readdirSync(join(damaged, 'backups'))).toEqual([]); // no .snapshot-*
+
+  const dataDir = tempDir('anova-restore-');
+  const restore = run(['restore', '-'], { DATA_DIR: dataDir }); // stdin is empty: not a database
+  expect((await restore.exited).code).toBe(1);
+  expect(restore.stderr.join('')).toMatch(/Restore failed: .*not a sound database/);
+  expect(readdirSync(dataDir).filter((f) => f.startsWith('.incoming-'))).toEqual([]);
 });
 
 describe('notifications across a restart', () => {
