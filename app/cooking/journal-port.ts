@@ -83,6 +83,9 @@ export interface CookJournalPort {
   offerSample(cookId: string, sample: CookSample): void;
   recordEstimate(cookId: string, estimatedCompletionAt: number | null): void;
   recordEnd(cookId: string, reason: EndReason, at: number): void;
-  /** The newest cook still marked running, with its whole history, for restart recovery. */
-  unfinishedCook(): StoredCookDetail | null;
+  /**
+   * The newest cook still marked running, for restart recovery: its events and at most
+   * `maxSamples` of its samples, oldest first (all of them, or its first and its last half).
+   */
+  unfinishedCookForRecovery(maxSamples: number): StoredCookDetail | null;
 }

@@ -101,6 +101,12 @@ const RUNNING_MODES = new Set<DeviceState['mode']>(['preheating', 'cooking', 'do
 const SAME_SETPOINT_C = 0.05;
 /** ... and a timer that could have run since we started it (clock skew and rounding). */
 const TIMER_SLACK_SECONDS = 120;
+/**
+ * At most this many journal samples are replayed into the monitor at recovery: 10,000 from the
+ * start (a week at one a minute: the longest timer, 5999 minutes, and every budget fit in it) and
+ * 10,000 up to the restart. The stretch between, of a cook older than that, counts as unseen.
+ */
+export const MAX_REPLAYED_SAMPLES = 20_000;
 
 export class CookService extends EventEmitter<ServiceEvents> {
   private readonly cooker: CookerPort;
@@ -150,7 +156,8 @@ export class CookService extends EventEmitter<ServiceEvents> {
     }
     this.reconcileLazily(snapshot);
     const now = this.clock();
-    const cook = this.active;
+    // A cook recovered on another cooker is not what this cooker runs.
+    const cook = this.recovering && this.recovering.cookerId !== snapshot.info.cookerId ? null : this.active;
     return buildStatusView(snapshot, cook?.record ?? null, now, {
       lingering: cook?.ended != null,
       foodSafety: cook ? { ...cook.monitor.view(now) } : null,
@@ -293,9 +300,9 @@ export class CookService extends EventEmitter<ServiceEvents> {
     });
   }
 
-  /** The journal's last unfinished cook (read at start-up): rebuilt now, decided at the cooker's first state. */
+  /** The journal's last unfinished cook (read at start-up): rebuilt now, decided by a state of its cooker. */
   recover(): void {
-    const stored = this.journal.unfinishedCook();
+    const stored = this.journal.unfinishedCookForRecovery(MAX_REPLAYED_SAMPLES);
     if (!stored) return;
     const record: CookRecord = {
       cookId: stored.cookId,
@@ -309,11 +316,11 @@ export class CookService extends EventEmitter<ServiceEvents> {
       estimatedCompletionAt: stored.estimatedCompletionAt ?? stored.startedAt + stored.timeMinutes * 60_000,
     };
     const cook = this.newActiveCook(record, stored.categories as FoodCategory[], stored.thicknessMm);
-    // Rebuild the monitor from what was written; the time since the last sample was not seen.
-    for (const s of stored.samples) cook.monitor.observe(observationOf(s));
+    // The monitor rebuilt from what was written; the time since the last write was not seen.
+    cook.unseenSince = replayInto(cook.monitor, stored);
     cook.timerRanOut = stored.events.some((e) => e.type === 'done');
-    const lastSeen = Math.max(stored.startedAt, ...stored.samples.map((s) => s.at), ...stored.events.map((e) => e.at));
-    cook.unseenSince = lastSeen;
+    // The cooker's alarms as last journalled: one still on is not raised (and notified) again.
+    cook.deviceAlerts = cookerAlertsOf(stored.events);
     this.setActive(cook);
     this.recovering = stored;
     const state = this.cooker.selected()?.state;
@@ -324,6 +331,7 @@ export class CookService extends EventEmitter<ServiceEvents> {
   private onCookerOnline(online: boolean): void {
     const cook = this.active;
     if (!cook || cook.ended || cook.record.phase === 'sending') return;
+    if (this.recovering && this.cooker.selected()?.info.cookerId !== this.recovering.cookerId) return;
     const at = this.clock();
     if (online) {
       this.record(cook.record.cookId, 'device_online', at, {});
@@ -351,14 +359,34 @@ export class CookService extends EventEmitter<ServiceEvents> {
     this.following = true;
     try {
       if (this.recovering) {
-        this.recovering = null;
-        this.decideRecovery(cook, state);
-        if (this.active !== cook) return;
+        if (!this.fromRecoveredCooker(this.recovering, state)) return;
+        // A device alarm does not say whether our cook still runs: followed (its alerts are news),
+        // but the cook stays undecided and out of sight until the cooker runs or is idle.
+        if (state.mode !== 'unknown') {
+          this.recovering = null;
+          this.decideRecovery(cook, state);
+          if (this.active !== cook) return;
+        }
       }
       this.follow(cook, state);
     } finally {
       this.following = false;
     }
+  }
+
+  /**
+   * Can this state decide the recovered cook? Not one of another cooker (the selection may not be
+   * settled yet), nor one of a cooker that is not online: the cloud replays an offline cooker's
+   * last state at connect (docs/anova-protocol.md §2.4), old news stamped now.
+   */
+  private fromRecoveredCooker(stored: StoredCookDetail, state: DeviceState): boolean {
+    const snapshot = this.cooker.selected();
+    return (
+      state.cookerId === stored.cookerId &&
+      snapshot?.info.cookerId === stored.cookerId &&
+      snapshot.online &&
+      state.reportsOnline !== false
+    );
   }
 
   /** Reattach the recovered cook when the cooker still runs it; otherwise `follow` closes it. */
@@ -382,7 +410,7 @@ export class CookService extends EventEmitter<ServiceEvents> {
       this.setActive(null);
       return;
     }
-    // Idle (or unknown): `follow` ends it as done or interrupted, like any cook seen idle after being out of sight.
+    // Idle: `follow` ends it as done or interrupted, like any cook seen idle after being out of sight.
     rec.seenOnDevice = true;
   }
 
@@ -394,8 +422,10 @@ export class CookService extends EventEmitter<ServiceEvents> {
     const at = this.clock();
     if (!cook.ended) {
       if (RUNNING_MODES.has(state.mode) || state.mode === 'unknown') {
-        rec.seenOnDevice = true;
-        cook.unseenSince = null;
+        if (!this.recovering) {
+          rec.seenOnDevice = true;
+          cook.unseenSince = null;
+        }
       } else if (state.mode === 'idle' && state.observedAt > rec.since) {
         const processedOurs = rec.requestId !== null && state.processedCommandIds.includes(rec.requestId);
         if (!rec.seenOnDevice && !processedOurs) return; // our start has not reached the device yet
@@ -551,7 +581,7 @@ export class CookService extends EventEmitter<ServiceEvents> {
     // An acked start the device never showed, or an unanswered one, stops blocking after the window.
     const cook = this.active;
     const rec = cook?.record;
-    if (!cook || !rec || cook.ended || rec.phase === 'sending' || rec.seenOnDevice) return;
+    if (!cook || !rec || cook.ended || rec.phase === 'sending' || rec.seenOnDevice || this.recovering) return;
     if (this.clock() - rec.since > this.confirmWindowMs && snapshot.state?.mode === 'idle') {
       // Both were journalled (an unanswered start may have started): close the record honestly.
       this.end(cook, 'interrupted', this.clock(), { never_seen_on_cooker: true });
@@ -573,6 +603,45 @@ function sameCook(rec: CookRecord, state: DeviceState, now: number): boolean {
 
 function observationOf(s: StoredCookDetail['samples'][number]): MonitorObservation {
   return { at: s.at, mode: s.state, waterC: s.waterC, targetC: s.targetC, timerRemainingSeconds: null };
+}
+
+/**
+ * Replays a recovered cook into its new monitor; returns when the server last wrote anything of
+ * it. The first observation is the start itself, running: samples wait up to 10 minutes in memory,
+ * so a crash soon after the start may have left none, and the monitor must not take the first state
+ * after the restart as the moment the food went in (the time the server was down is unseen time).
+ */
+function replayInto(monitor: CookMonitorLike, stored: StoredCookDetail): number {
+  const { startedAt, samples } = stored;
+  // The sample taken with the start is the cooker before it (idle): only its water is of use.
+  const atStart = samples.length > 0 && samples[0].at <= startedAt ? samples[0].waterC : null;
+  monitor.observe({
+    at: startedAt,
+    mode: 'preheating',
+    waterC: atStart,
+    targetC: stored.targetC,
+    timerRemainingSeconds: null,
+  });
+  let lastSeen = startedAt;
+  for (const s of samples) {
+    if (s.at <= startedAt) continue;
+    monitor.observe(observationOf(s));
+    if (s.at > lastSeen) lastSeen = s.at;
+  }
+  for (const e of stored.events) if (e.at > lastSeen) lastSeen = e.at;
+  return lastSeen;
+}
+
+/** The cooker's own alerts still on at the end of a journal (raised and not cleared since). */
+function cookerAlertsOf(events: readonly CookEvent[]): Set<string> {
+  const on = new Set<string>();
+  for (const e of events) {
+    const alert = e.detail.alert;
+    if (e.detail.source !== 'cooker' || typeof alert !== 'string') continue;
+    if (e.type === 'alert_raised') on.add(alert);
+    if (e.type === 'alert_cleared') on.delete(alert);
+  }
+  return on;
 }
 
 function busyError(record: CookRecord | null, state: DeviceState | null): CookError {

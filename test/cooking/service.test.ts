@@ -4,6 +4,9 @@
  * runs against the real client, simulator and SQLite in test/journal and test/http.
  */
 import { EventEmitter } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   CookerError,
   type CloudStatus,
@@ -21,12 +24,25 @@ import type {
   NewCook,
   StoredCookDetail,
 } from '../../app/cooking/journal-port';
-import type { FoodSafetyView, MonitorEvent, MonitorPlan, Observation } from '../../app/cooking/monitor';
+import type { MonitorFactory } from '../../app/cooking/cook-monitor-port';
+import {
+  CookMonitor,
+  type FoodSafetyView,
+  type MonitorEvent,
+  type MonitorPlan,
+  type Observation,
+} from '../../app/cooking/monitor';
 import { parseStartCookBody } from '../../app/cooking/request';
-import { CookService } from '../../app/cooking/service';
+import { CookService, MAX_REPLAYED_SAMPLES } from '../../app/cooking/service';
+import { openDatabase } from '../../app/journal/database';
+import { CookJournal } from '../../app/journal/journal';
+import { captureLogger } from '../helpers/logs';
 
 const T0 = Date.parse('2026-12-02T10:00:00Z');
 const COOKER = { cookerId: 'k3J9xQ2mPz7LwB4nR8tY1a', type: 'a7', name: 'Anova Precision Cooker 3.0' };
+/** A second cooker on the same account. */
+const OTHER_COOKER = { cookerId: 'Qm7wP2xK9LdR4tZ8bN1cVa', type: 'a7', name: 'Second cooker' };
+const MIN = 60_000;
 
 // ------------------------------------------------------------------------------ fakes
 
@@ -41,15 +57,17 @@ class FakeCooker implements CookerPort {
   answer: () => Promise<CommandAck> = async () => ({ requestId: `r${++this.sent}` });
   sent = 0;
   readonly commands: string[] = [];
+  /** The selected cooker. */
+  info = COOKER;
 
   cloudStatus(): CloudStatus {
     return this.cloud;
   }
   devices() {
-    return [COOKER];
+    return [COOKER, OTHER_COOKER];
   }
   selected(): CookerSnapshot {
-    return { info: COOKER, state: this.state, online: this.online, lastStateAt: this.lastStateAt };
+    return { info: this.info, state: this.state, online: this.online, lastStateAt: this.lastStateAt };
   }
   startCook(): Promise<CommandAck> {
     this.commands.push('start');
@@ -124,7 +142,7 @@ class FakeJournal implements CookJournalPort {
   recordEnd(cookId: string, reason: EndReason) {
     this.ends.push({ cookId, reason });
   }
-  unfinishedCook() {
+  unfinishedCookForRecovery() {
     return this.unfinished;
   }
   types() {
@@ -178,15 +196,19 @@ let journal: FakeJournal;
 let monitors: FakeMonitor[];
 let service: CookService;
 
-function newService(): CookService {
+const fakeMonitors: MonitorFactory = (plan) => {
+  const m = new FakeMonitor(plan);
+  monitors.push(m);
+  return m;
+};
+/** The real monitor, as app/main.ts builds it. */
+const realMonitors: MonitorFactory = (plan) => new CookMonitor(plan, { dropAlertSeconds: 300, maxGapMs: 120_000 });
+
+function newService(createMonitor = fakeMonitors, cookJournal: CookJournalPort = journal): CookService {
   return new CookService({
     cooker,
-    journal,
-    createMonitor: (plan) => {
-      const m = new FakeMonitor(plan);
-      monitors.push(m);
-      return m;
-    },
+    journal: cookJournal,
+    createMonitor,
     clock: () => now,
     newId: () => `cook-${monitors.length + 1}`,
     confirmWindowMs: 15_000,
@@ -386,16 +408,18 @@ describe('recovery after a restart', () => {
     };
   }
 
-  function restart(cook: StoredCookDetail): void {
+  function restart(cook: StoredCookDetail, createMonitor = fakeMonitors): void {
     service.close();
     cooker.state = null; // a new process knows nothing of the cooker until its first push
     journal = new FakeJournal();
     journal.unfinished = cook;
-    service = newService();
+    service = newService(createMonitor);
     service.recover();
   }
 
-  test('the cooker still runs it: reattached, same cook id and food; the monitor rebuilt from the samples', () => {
+  const serverRestarted = () => journal.events.filter((e) => e.type === 'server_restarted');
+
+  test('the cooker still runs it: reattached, same cook id and food; the monitor rebuilt from the start and the samples', () => {
     restart(stored());
     running({ timerElapsedSeconds: 300 });
     expect(service.status()).toMatchObject({ cook_id: 'cook-old', food_type: 'chicken breast', state: 'cooking' });
@@ -403,8 +427,161 @@ describe('recovery after a restart', () => {
       type: 'server_restarted',
       detail: { reattached: true, cooker_state: 'cooking' },
     });
-    expect(monitors[0].seen[0]).toMatchObject({ at: T0 - 300_000, mode: 'cooking', waterC: 65 });
+    // The start first (running, the water not known), then what was written.
+    expect(monitors[0].seen[0]).toMatchObject({ at: T0 - 600_000, mode: 'preheating', waterC: null });
+    expect(monitors[0].seen[1]).toMatchObject({ at: T0 - 300_000, mode: 'cooking', waterC: 65 });
     expect(journal.ends).toEqual([]);
+  });
+
+  test('a state of another cooker decides nothing: the cook waits for its own cooker', () => {
+    restart(stored({ cookerId: OTHER_COOKER.cookerId }));
+    running({ timerElapsedSeconds: 300 }); // the selected cooker happens to run a cook that fits
+    cooker.setOnline(false);
+    cooker.setOnline(true);
+    expect(journal.events).toEqual([]);
+    expect(service.status()).toMatchObject({ state: 'cooking', cook_id: null, food_safety: null });
+    expect(journal.ends).toEqual([]);
+    // Its own cooker is selected and reports idle: decided now.
+    cooker.info = OTHER_COOKER;
+    cooker.push({ cookerId: OTHER_COOKER.cookerId, mode: 'idle', timerRunning: false });
+    expect(serverRestarted()).toEqual([
+      expect.objectContaining({ detail: expect.objectContaining({ reattached: false, cooker_state: 'idle' }) }),
+    ]);
+    expect(journal.ends).toEqual([{ cookId: 'cook-old', reason: 'interrupted' }]);
+  });
+
+  test('the stale state replayed at connect for an offline cooker decides nothing and is not shown to the monitor', () => {
+    restart(stored());
+    cooker.online = false;
+    running({ reportsOnline: false, currentTempC: 64, timerElapsedSeconds: 300 });
+    expect(serverRestarted()).toEqual([]);
+    expect(monitors[0].seen.filter((o) => o.at > T0)).toEqual([]);
+    // It comes back: decided at its first live state, the whole time since the last sample unseen.
+    cooker.online = true;
+    running({ reportsOnline: true, timerElapsedSeconds: 301 });
+    expect(serverRestarted()).toEqual([
+      expect.objectContaining({ at: now, detail: { reattached: true, cooker_state: 'cooking', unseen_seconds: 303 } }),
+    ]);
+    expect(monitors[0].seen.filter((o) => o.at > T0)).toEqual([expect.objectContaining({ at: now, waterC: 65 })]);
+  });
+
+  test('a device alarm (unknown) first is undecided: alerts are told, and a later idle ends the cook as interrupted', () => {
+    restart(stored());
+    running({ mode: 'unknown', alerts: ['water_leak'], timerRunning: false });
+    expect(journal.types()).toEqual(['alert_raised']);
+    cooker.push({ mode: 'idle', alerts: [] });
+    expect(serverRestarted()).toEqual([
+      expect.objectContaining({ detail: expect.objectContaining({ reattached: false, cooker_state: 'idle' }) }),
+    ]);
+    expect(journal.ends).toEqual([{ cookId: 'cook-old', reason: 'interrupted' }]);
+  });
+
+  test('a device alarm (unknown) first, then running again: reattached', () => {
+    restart(stored());
+    running({ mode: 'unknown', alerts: ['low_water'], timerRunning: false });
+    running({ timerElapsedSeconds: 300, alerts: [] });
+    expect(serverRestarted()).toEqual([
+      expect.objectContaining({ detail: expect.objectContaining({ reattached: true, cooker_state: 'cooking' }) }),
+    ]);
+    expect(service.status()).toMatchObject({ cook_id: 'cook-old', state: 'cooking' });
+  });
+
+  test('cooker alarms still on before the restart are not raised again; one that had cleared is', () => {
+    const before: CookEvent[] = [
+      { at: T0 - 500_000, type: 'alert_raised', detail: { alert: 'low_water', source: 'cooker' } },
+      { at: T0 - 450_000, type: 'alert_raised', detail: { alert: 'water_leak', source: 'cooker' } },
+      { at: T0 - 400_000, type: 'alert_cleared', detail: { alert: 'water_leak', source: 'cooker' } },
+      { at: T0 - 350_000, type: 'alert_raised', detail: { alert: 'temperature_drop', message: 'the server’s own' } },
+    ];
+    restart(stored({ events: [...stored().events, ...before] }));
+    running({ timerElapsedSeconds: 300, alerts: ['low_water', 'water_leak'] });
+    running({ timerElapsedSeconds: 301, alerts: [] });
+    expect(journal.events.filter((e) => e.type.startsWith('alert')).map((e) => [e.type, e.detail.alert])).toEqual([
+      ['alert_raised', 'water_leak'],
+      ['alert_cleared', 'low_water'],
+      ['alert_cleared', 'water_leak'],
+    ]);
+  });
+
+  /** Salmon at 50 °C for 240 minutes; the water reached 50 °C 10 minutes after the start. */
+  function salmon(startedAt: number): StoredCookDetail {
+    return stored({
+      startedAt,
+      targetC: 50,
+      timeMinutes: 240,
+      foodType: 'salmon',
+      categories: ['fish'],
+      governingRule: null,
+      pasteurised: null,
+      estimatedCompletionAt: startedAt + 250 * MIN,
+      // The server died 5 minutes in: the start was committed, its samples were still in memory.
+      events: [{ at: startedAt, type: 'started', detail: { request_id: 'r-old' } }],
+      samples: [],
+    });
+  }
+  /** A push of the salmon cook, its timer started 10 minutes after `startedAt`. */
+  function salmonRunning(startedAt: number, at: number): void {
+    now = at - 1_000;
+    const elapsed = Math.round((at - startedAt - 10 * MIN) / 1000);
+    running({
+      targetTempC: 50,
+      currentTempC: 50,
+      timerTotalSeconds: 240 * 60,
+      timerElapsedSeconds: elapsed,
+      timerRemainingSeconds: 240 * 60 - elapsed,
+    });
+  }
+
+  test('a restart before the first flush: the 3 h the server was down count as unseen, so discard_food comes at once', () => {
+    const startedAt = T0 - 185 * MIN; // died 5 minutes after the start, down 3 hours
+    restart(salmon(startedAt), realMonitors);
+    salmonRunning(startedAt, T0);
+    expect(serverRestarted()).toEqual([
+      expect.objectContaining({ detail: expect.objectContaining({ reattached: true }) }),
+    ]);
+    expect(service.status()).toMatchObject({ cook_id: 'cook-old', alerts: expect.arrayContaining(['discard_food']) });
+    expect(service.status().food_safety!.danger_zone_minutes).toBeGreaterThanOrEqual(180);
+  });
+
+  test('a restart before the first flush: the 4-hour budget counts from the start, not from the restart', () => {
+    const startedAt = T0 - 95 * MIN; // died 5 minutes after the start, down 90 minutes
+    restart(salmon(startedAt), realMonitors);
+    for (let at = T0; at <= startedAt + 245 * MIN; at += MIN) salmonRunning(startedAt, at);
+    const discard = journal.events.find((e) => e.type === 'alert_raised' && e.detail.alert === 'discard_food');
+    expect(discard).toMatchObject({ detail: expect.objectContaining({ budget: 'below_55' }) });
+    expect(discard!.at).toBeLessThanOrEqual(startedAt + 243 * MIN); // 4 h after the start, plus the 2-minute grace
+  });
+
+  test('a cooker that never came back: months of offline samples, recovered without a throw and replayed bounded', () => {
+    const logs = captureLogger();
+    const opened = openDatabase({ dataDir: mkdtempSync(join(tmpdir(), 'anova-recover-')), logger: logs.logger });
+    const real = new CookJournal({ db: opened.db, logger: logs.logger, clock: () => now });
+    const count = 200_000; // about 139 days of one offline sample a minute
+    const cook = stored({ startedAt: T0 - (count + 10) * MIN });
+    real.recordStart(cook);
+    real.recordEvent(cook.cookId, cook.events[0]);
+    for (let i = 0; i < count; i++) {
+      const at = cook.startedAt + (i + 1) * MIN;
+      const state = i < 60 ? 'cooking' : 'offline';
+      real.offerSample(cook.cookId, { at, state, waterC: null, targetC: null, coreC: null });
+      if (i % 1_000 === 999) real.flush();
+    }
+    real.close();
+
+    service.close();
+    cooker.state = null;
+    const reopened = new CookJournal({ db: opened.db, logger: logs.logger, clock: () => now });
+    service = newService(fakeMonitors, reopened);
+    expect(() => service.recover()).not.toThrow();
+    const seen = monitors[0].seen;
+    expect(seen.length).toBeLessThanOrEqual(MAX_REPLAYED_SAMPLES + 1);
+    expect(seen[1]).toMatchObject({ at: cook.startedAt + MIN, mode: 'cooking' }); // the beginning of the cook ...
+    expect(seen.at(-1)).toMatchObject({ at: cook.startedAt + count * MIN, mode: 'offline' }); // ... and its end
+    cooker.push({ mode: 'idle' });
+    expect(reopened.getCook(cook.cookId)).toMatchObject({ endReason: 'interrupted' });
+    service.close();
+    reopened.close();
+    opened.close();
   });
 
   test('another setpoint on the cooker: ours was replaced on the device and is closed; the new cook is not adopted', () => {
