@@ -88,4 +88,9 @@ export interface CookJournalPort {
    * `maxSamples` of its samples, oldest first (all of them, or its first and its last half).
    */
   unfinishedCookForRecovery(maxSamples: number): StoredCookDetail | null;
+  /**
+   * The newest cook of all, running or ended, read the same way: after a restart with nothing
+   * running, it may be a cook that still lingers (ended on the device, docs/api.md GET /status).
+   */
+  newestCookForRecovery(maxSamples: number): StoredCookDetail | null;
 }

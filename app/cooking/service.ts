@@ -107,6 +107,15 @@ const TIMER_SLACK_SECONDS = 120;
  * 10,000 up to the restart. The stretch between, of a cook older than that, counts as unseen.
  */
 export const MAX_REPLAYED_SAMPLES = 20_000;
+/**
+ * A lingering cook (ended on the device, its food maybe in cooling water) is rebuilt after a
+ * restart if it ended at most this long ago. Its heat was lost at the end at the latest, so the
+ * 2 hours of heat lost run out within 2 hours of it; the 4-hour (below 55 °C) and 6-hour
+ * (come-up) budgets count from the food-in, before the end. 6 hours covers the longest budget,
+ * with room for a discard_food already raised to stay shown; food left longer than that has
+ * long been told to be thrown away.
+ */
+export const LINGERING_RECOVERY_MS = 6 * 3_600_000;
 
 export class CookService extends EventEmitter<ServiceEvents> {
   private readonly cooker: CookerPort;
@@ -270,10 +279,22 @@ export class CookService extends EventEmitter<ServiceEvents> {
       const at = this.clock();
       // docs/api.md: "done" once the timer ran out, whoever stopped it afterwards.
       if (!cook.ended) this.end(cook, cook.timerRanOut ? 'done' : 'stopped', at, {});
+      else this.release(cook, at);
       this.setActive(null);
     }
     const temp = this.cooker.selected()?.state?.currentTempC ?? null;
     return { finalTempC: temp };
+  }
+
+  /**
+   * A stop lets go of a lingering cook: its alerts end, and the `stopped` event (its end reason
+   * unchanged: it ended on the cooker) tells a restart not to bring it back.
+   */
+  private release(cook: ActiveCook, at: number): void {
+    for (const alert of cook.monitor.alerts()) {
+      this.record(cook.record.cookId, 'alert_cleared', at, { alert, reason: 'stopped through the API' });
+    }
+    this.record(cook.record.cookId, 'stopped', at, { after_end: true });
   }
 
   private journalStart(record: CookRecord, req: CookRequest, cookerId: string, now: number): void {
@@ -303,7 +324,54 @@ export class CookService extends EventEmitter<ServiceEvents> {
   /** The journal's last unfinished cook (read at start-up): rebuilt now, decided by a state of its cooker. */
   recover(): void {
     const stored = this.journal.unfinishedCookForRecovery(MAX_REPLAYED_SAMPLES);
-    if (!stored) return;
+    if (!stored) {
+      this.recoverLingering();
+      return;
+    }
+    const cook = this.rebuild(stored);
+    cook.timerRanOut = stored.events.some((e) => e.type === 'done');
+    // The cooker's alarms as last journalled: one still on is not raised (and notified) again.
+    cook.deviceAlerts = cookerAlertsOf(stored.events);
+    this.setActive(cook);
+    this.recovering = stored;
+    const state = this.cooker.selected()?.state;
+    if (state) this.onCookerState(state);
+  }
+
+  /**
+   * Nothing was running: the newest cook may still linger (docs/api.md, GET /status). Rebuilt as
+   * it was, ended as it ended (nothing is closed again): its monitor goes on counting, the time
+   * the server was down as heat lost, until the next start or stop.
+   */
+  private recoverLingering(): void {
+    const stored = this.journal.newestCookForRecovery(MAX_REPLAYED_SAMPLES);
+    if (!stored || stored.endedAt === null || !lingersAfterRestart(stored, this.clock())) return;
+    const cook = this.rebuild(stored);
+    const lastSeen = cook.unseenSince ?? stored.endedAt;
+    cook.unseenSince = null;
+    // The idle state that ended it, as the monitor saw it then.
+    const end = endEventOf(stored);
+    const waterC = typeof end?.detail.water_celsius === 'number' ? end.detail.water_celsius : null;
+    cook.monitor.observe({ at: stored.endedAt, mode: 'idle', waterC, targetC: null, timerRemainingSeconds: null });
+    // What it raised until the server last wrote was journalled then: caught up without events.
+    cook.monitor.advance(lastSeen);
+    cook.ended = stored.endReason as EndReason;
+    cook.record.seenOnDevice = true; // it ran and ended there: not a start still awaited
+    cook.deviceAlerts = cookerAlertsOf(stored.events);
+    this.setActive(cook);
+    const at = this.clock();
+    this.record(stored.cookId, 'server_restarted', at, {
+      reattached: false,
+      lingering: true,
+      end_reason: stored.endReason,
+      unseen_seconds: Math.round((at - lastSeen) / 1000),
+    });
+    const state = this.cooker.selected()?.state;
+    if (state) this.onCookerState(state);
+  }
+
+  /** A journalled cook with its monitor rebuilt from what was written; `unseenSince` is the last write. */
+  private rebuild(stored: StoredCookDetail): ActiveCook {
     const record: CookRecord = {
       cookId: stored.cookId,
       requestId: stringOrNull(stored.events.find((e) => e.type === 'started')?.detail.request_id),
@@ -318,13 +386,7 @@ export class CookService extends EventEmitter<ServiceEvents> {
     const cook = this.newActiveCook(record, stored.categories as FoodCategory[], stored.thicknessMm);
     // The monitor rebuilt from what was written; the time since the last write was not seen.
     cook.unseenSince = replayInto(cook.monitor, stored);
-    cook.timerRanOut = stored.events.some((e) => e.type === 'done');
-    // The cooker's alarms as last journalled: one still on is not raised (and notified) again.
-    cook.deviceAlerts = cookerAlertsOf(stored.events);
-    this.setActive(cook);
-    this.recovering = stored;
-    const state = this.cooker.selected()?.state;
-    if (state) this.onCookerState(state);
+    return cook;
   }
 
   /** The selected cooker went offline or came back (the client's staleness limit). */
@@ -630,6 +692,24 @@ function replayInto(monitor: CookMonitorLike, stored: StoredCookDetail): number 
   }
   for (const e of stored.events) if (e.at > lastSeen) lastSeen = e.at;
   return lastSeen;
+}
+
+/** The event that ended a journalled cook (`stopped` or `interrupted`), if it was written. */
+function endEventOf(stored: StoredCookDetail): CookEvent | undefined {
+  return stored.events.find(
+    (e) => (e.type === 'stopped' || e.type === 'interrupted') && e.detail.end_reason === stored.endReason,
+  );
+}
+
+/** Did this ended cook linger when the server stopped, and can it still matter? */
+function lingersAfterRestart(stored: StoredCookDetail, now: number): boolean {
+  if (stored.endReason !== 'stopped_on_device' && stored.endReason !== 'interrupted') return false;
+  if (stored.endedAt === null || now - stored.endedAt > LINGERING_RECOVERY_MS) return false;
+  // Not kept at its end: replaced by another cook on the device, or never seen on it.
+  const end = endEventOf(stored)?.detail;
+  if (end?.replaced === true || end?.never_seen_on_cooker === true) return false;
+  // Let go of by a stop through the API since.
+  return !stored.events.some((e) => e.type === 'stopped' && e.detail.after_end === true);
 }
 
 /** The cooker's own alerts still on at the end of a journal (raised and not cleared since). */

@@ -270,9 +270,21 @@ export class CookJournal implements CookJournalPort {
    * cook that holds more. A cooker that never came back leaves months of offline samples behind.
    */
   unfinishedCookForRecovery(maxSamples: number): StoredCookDetail | null {
+    return this.forRecovery((sql) => sql.unfinished.get(), maxSamples);
+  }
+
+  /**
+   * Restart recovery of a lingering cook: the newest cook of all, running or ended, read as
+   * unfinishedCookForRecovery reads one.
+   */
+  newestCookForRecovery(maxSamples: number): StoredCookDetail | null {
+    return this.forRecovery((sql) => sql.firstPage.get(1), maxSamples);
+  }
+
+  private forRecovery(pick: (sql: Statements) => unknown, maxSamples: number): StoredCookDetail | null {
     if (!this.sql) return null;
     try {
-      const row = this.sql.unfinished.get() as unknown as CookRow | undefined;
+      const row = pick(this.sql) as CookRow | undefined;
       if (!row) return null;
       const head = Math.ceil(maxSamples / 2);
       const rows = this.sql.samplesHeadAndTail.all(row.id, head, row.id, maxSamples - head) as unknown as SampleRow[];

@@ -33,7 +33,7 @@ import {
   type Observation,
 } from '../../app/cooking/monitor';
 import { parseStartCookBody } from '../../app/cooking/request';
-import { CookService, MAX_REPLAYED_SAMPLES } from '../../app/cooking/service';
+import { CookService, LINGERING_RECOVERY_MS, MAX_REPLAYED_SAMPLES } from '../../app/cooking/service';
 import { openDatabase } from '../../app/journal/database';
 import { CookJournal } from '../../app/journal/journal';
 import { captureLogger } from '../helpers/logs';
@@ -143,6 +143,9 @@ class FakeJournal implements CookJournalPort {
     this.ends.push({ cookId, reason });
   }
   unfinishedCookForRecovery() {
+    return this.unfinished;
+  }
+  newestCookForRecovery() {
     return this.unfinished;
   }
   types() {
@@ -611,6 +614,121 @@ describe('recovery after a restart', () => {
     restart(stored({ events: [...stored().events, { at: T0 - 60_000, type: 'done', detail: {} }] }));
     cooker.push({ mode: 'idle' });
     expect(journal.ends).toEqual([{ cookId: 'cook-old', reason: 'done' }]);
+  });
+
+  describe('a lingering cook (ended on the cooker) across a restart, on a real journal and monitor', () => {
+    let opened: ReturnType<typeof openDatabase>;
+    let real: CookJournal;
+    let ids = 0;
+    const logs = captureLogger();
+    const lingeringService = () =>
+      new CookService({
+        cooker,
+        journal: real,
+        createMonitor: realMonitors,
+        clock: () => now,
+        newId: () => `cook-${++ids}`,
+        tickMs: 3_600_000,
+      });
+
+    beforeEach(() => {
+      opened = openDatabase({ dataDir: mkdtempSync(join(tmpdir(), 'anova-linger-')), logger: logs.logger });
+      real = new CookJournal({ db: opened.db, logger: logs.logger, clock: () => now });
+      ids = 0;
+      service.close();
+      service = lingeringService();
+    });
+    afterEach(() => {
+      service.close();
+      real.close();
+      opened.close();
+    });
+
+    /** The server goes down and comes back at `at`: a new journal and service on the same database. */
+    function restartAt(at: number): void {
+      service.close();
+      real.close();
+      now = at;
+      cooker.state = null;
+      real = new CookJournal({ db: opened.db, logger: logs.logger, clock: () => now });
+      service = lingeringService();
+      service.recover();
+      cooker.push({ mode: 'idle', currentTempC: 30 });
+    }
+
+    /** 30 minutes of chicken at 65 °C, then the power is cut: offline, back idle 5 minutes later. */
+    async function chickenInterrupted(): Promise<{ cookId: string; lostAt: number; endedAt: number }> {
+      const { cookId } = await service.start(chicken());
+      const from = now;
+      for (let i = 1; i <= 30; i++) {
+        now = from + i * MIN - 1_000;
+        running({ timerElapsedSeconds: i * 60, timerRemainingSeconds: 5400 - i * 60 });
+      }
+      const lostAt = now;
+      cooker.setOnline(false);
+      now += 5 * MIN;
+      cooker.setOnline(true);
+      cooker.push({ mode: 'idle', currentTempC: 58, targetTempC: null, timerRunning: false });
+      const endedAt = now;
+      expect(service.status()).toMatchObject({ cook_id: cookId, state: 'idle' });
+      expect(service.status().alerts).toContain('cook_interrupted');
+      return { cookId, lostAt, endedAt };
+    }
+
+    const eventsOf = (cookId: string) => real.getCook(cookId)!.events;
+    const raised = (cookId: string, alert: string) =>
+      eventsOf(cookId).filter((e) => e.type === 'alert_raised' && e.detail.alert === alert);
+
+    test('a restart 30 minutes after the power cut: the cook and cook_interrupted stay; discard_food 2 h after the heat was lost', async () => {
+      const { cookId, lostAt, endedAt } = await chickenInterrupted();
+      restartAt(lostAt + 30 * MIN);
+      expect(service.status()).toMatchObject({ cook_id: cookId, state: 'idle', food_type: 'chicken breast' });
+      expect(service.status().alerts).toContain('cook_interrupted');
+      // Not closed again: the same end, one end event; the restart is told as for any recovered cook.
+      expect(real.getCook(cookId)).toMatchObject({ endReason: 'interrupted', endedAt });
+      expect(eventsOf(cookId).filter((e) => e.type === 'interrupted' || e.type === 'stopped')).toHaveLength(1);
+      expect(eventsOf(cookId).filter((e) => e.type === 'server_restarted')).toEqual([
+        expect.objectContaining({ detail: expect.objectContaining({ lingering: true, reattached: false }) }),
+      ]);
+      for (let at = lostAt + 31 * MIN; at <= lostAt + 130 * MIN; at += MIN) {
+        now = at - 1_000;
+        cooker.push({ mode: 'idle', currentTempC: 30 });
+      }
+      // Raised once (before the restart), not again from the rebuilt monitor.
+      expect(raised(cookId, 'cook_interrupted')).toHaveLength(1);
+      const discard = raised(cookId, 'discard_food');
+      expect(discard).toHaveLength(1);
+      expect(discard[0].at).toBeGreaterThanOrEqual(lostAt + 119 * MIN);
+      expect(discard[0].at).toBeLessThanOrEqual(lostAt + 122 * MIN); // not 2 h after the restart
+      expect(service.status().alerts).toEqual(expect.arrayContaining(['cook_interrupted', 'discard_food']));
+    });
+
+    test(`recovered only while it ended at most ${LINGERING_RECOVERY_MS / 3_600_000} h ago`, async () => {
+      const { cookId, endedAt } = await chickenInterrupted();
+      restartAt(endedAt + LINGERING_RECOVERY_MS - MIN);
+      expect(service.status()).toMatchObject({ cook_id: cookId, state: 'idle' });
+      restartAt(endedAt + LINGERING_RECOVERY_MS + MIN);
+      expect(service.status()).toMatchObject({ cook_id: null, food_safety: null, alerts: [] });
+      expect(real.getCook(cookId)).toMatchObject({ endReason: 'interrupted', endedAt });
+    });
+
+    test('only the newest cook of the journal, and not once a stop let go of it', async () => {
+      const first = await chickenInterrupted();
+      // A second cook, stopped on the cooker: it lingers in place of the first.
+      const { cookId } = await service.start(chicken());
+      running({ timerElapsedSeconds: 60 });
+      cooker.push({ mode: 'idle', currentTempC: 64, targetTempC: null, timerRunning: false });
+      expect(real.getCook(cookId)).toMatchObject({ endReason: 'stopped_on_device' });
+      restartAt(now + 10 * MIN);
+      expect(service.status()).toMatchObject({ cook_id: cookId, state: 'idle' });
+      expect(eventsOf(first.cookId).filter((e) => e.type === 'server_restarted')).toEqual([]);
+      // A stop lets go of it, for good: the next restart brings back neither cook.
+      await service.stop();
+      expect(service.status().cook_id).toBeNull();
+      restartAt(now + 10 * MIN);
+      expect(service.status()).toMatchObject({ cook_id: null, alerts: [] });
+      expect(real.getCook(cookId)).toMatchObject({ endReason: 'stopped_on_device' });
+    });
   });
 
   test('nothing unfinished: nothing happens', () => {

@@ -306,6 +306,31 @@ test('the newest unfinished cook comes back whole, for recovery after a restart'
   after.close();
 });
 
+test('the newest cook of all, ended or not, comes back whole too (a lingering cook after a restart)', () => {
+  const a = cook({ startedAt: T0 - 120 * MIN });
+  journal.recordStart(a);
+  journal.recordEnd(a.cookId, 'stopped', T0 - 100 * MIN);
+  const b = cook({ startedAt: T0 - 60 * MIN });
+  journal.recordStart(b);
+  journal.offerSample(b.cookId, sample(T0 - 50 * MIN));
+  journal.recordEnd(b.cookId, 'interrupted', T0 - 10 * MIN);
+  journal.recordEvent(b.cookId, { at: T0 - 10 * MIN, type: 'interrupted', detail: { end_reason: 'interrupted' } });
+  journal.close();
+  const after = new CookJournal({ db: opened.db, logger: logs.logger });
+  expect(after.unfinishedCookForRecovery(100)).toBeNull();
+  expect(after.newestCookForRecovery(100)).toMatchObject({
+    cookId: b.cookId,
+    endReason: 'interrupted',
+    endedAt: T0 - 10 * MIN,
+    events: [{ type: 'interrupted' }],
+    samples: [{ at: T0 - 50 * MIN }],
+  });
+  after.close();
+  const degraded = new CookJournal({ db: null, logger: logs.logger });
+  expect(degraded.newestCookForRecovery(100)).toBeNull();
+  degraded.close();
+});
+
 test('degraded from the start: writes are dropped quietly, reads throw JournalUnavailableError', () => {
   const degraded = new CookJournal({ db: null, logger: logs.logger });
   const c = cook();
