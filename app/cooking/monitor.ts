@@ -16,19 +16,34 @@
  * - Water the server cannot see (cooker offline or state unknown, or silence longer than
  *   maxGapMs between observations, a server restart included) counts as danger time and as time
  *   without heat, and the model takes the water to be at 20 °C (heater off): no lethality credit.
- * - The rules read the cook as it was approved (the plan's set temperature), not a set point
- *   changed later on the device.
+ * - The rules read the cook as it was approved (the plan's set temperature), except that a cook
+ *   set below 55 °C on the device, or whose water is measured below 55 °C, is a below-55 °C cook
+ *   while it is (see belowFloorNow): no lethality is credited then, and budget (a) applies.
+ *
+ * Pasteurised: when the model's log reduction at the centre, run on the water actually reported,
+ * reaches each target, or, where less, what the rules' own time (pasteurisationMinutes, Baldwin's
+ * tables) gives at the set temperature by the same model. The tables are the rule and the model
+ * sits up to 5.5 % slower than a few of their cells, so a cook run as planned for the rules' time
+ * ends pasteurised; SAFETY_FACTOR is the planner's margin, not a wait here. Only lethality
+ * counts, never clock time: food left cooling in a dead cooker is not "pasteurised" by the clock.
  *
  * Budgets, each raising food_safety_at_risk 30 minutes before it runs out and discard_food when it
  * has (plant foods and dairy are exempt):
- * (a) set below 55 °C: 4 h of food-in time (Baldwin); at risk only when the cook is heading past
- *     it (the timer ends later, or the food is held after the timer ran out, or heat was lost).
+ * (a) set below 55 °C (planned, set on the device, or the water measured there): 4 h of food-in
+ *     time (Baldwin); at risk only when the cook is heading past it (the timer ends later, or the
+ *     food is held after the timer ran out, or heat was lost).
  * (b) set at 55 °C or hotter, poultry / ground / unknown: the centre must pass 54.4 °C within 6 h
  *     of food-in (FSIS come-up); at risk only when the model, from the current state at the
  *     current water temperature, says it will not. FS-8 refuses cooks for which the same model
- *     says so at the start, so a cook as planned never trips this.
- * (c) heat lost after food-in (idle, offline or unknown before the timer ran out, or the water
- *     more than 1.0 °C below the set temperature): 2 h in total (USDA two-hour rule).
+ *     says so at the start (with the water 0.1 °C low), so a cook as planned never trips this.
+ * (c) heat lost after food-in (idle before the timer ran out; offline or unknown at any time, the
+ *     timer run out or not; or the water more than 1.0 °C below the set temperature): 2 h in total
+ *     (USDA two-hour rule, pasteurised or not).
+ *
+ * Alerts do not chatter: food_safety_at_risk and temperature_drop, once raised, clear only after
+ * their condition has been gone continuously for dropAlertSeconds (a bath swinging across a
+ * threshold keeps them raised rather than raising and clearing them on every push, each a journal
+ * event and a notification). cook_interrupted and discard_food stay until the cook ends.
  */
 import {
   celsius,
@@ -48,9 +63,10 @@ import {
   gridFor,
   lethalRate,
   profileFor,
+  modelLogReductionsAfter,
   runUntilCoreReaches,
-  SAFETY_FACTOR,
   type FoodProfile,
+  type PathogenTarget,
 } from './thermal';
 
 export interface MonitorPlan {
@@ -169,9 +185,11 @@ interface Conditions {
   unknown: boolean;
   waterC: number | null;
   mode: ObservedMode;
+  /** The set temperature the cooker reports (null when it does not say). */
+  setC: number | null;
 }
 
-const UNSEEN: Conditions = { unknown: true, waterC: null, mode: 'unknown' };
+const UNSEEN: Conditions = { unknown: true, waterC: null, mode: 'unknown', setC: null };
 
 interface ActiveAlert {
   since: number;
@@ -183,8 +201,13 @@ export class CookMonitor {
   private readonly profile: FoodProfile;
   private readonly thicknessMm: number;
   private readonly targetC: number;
-  /** Minutes after which the food counts as pasteurised (the rules' table floor), or null when it cannot be. */
+  /** The rules' minutes to pasteurise at the plan's temperature and thickness, or null when it cannot be. */
   private readonly floorMinutes: number | null;
+  /**
+   * The reductions that count as pasteurised: each target's, or, where less, what floorMinutes at
+   * the set temperature give by the model (see the file comment).
+   */
+  private readonly targets: readonly PathogenTarget[];
   private readonly exempt: boolean;
   private readonly comeUpApplies: boolean;
   private readonly belowFloor: boolean;
@@ -210,6 +233,10 @@ export class CookMonitor {
   private unseenMs = 0;
   private heatLostMs = 0;
   private lowSince: number | null = null;
+  /** While temperature_drop is raised: since when the water has been back (clears after dropAlertSeconds). */
+  private backSince: number | null = null;
+  /** While food_safety_at_risk is raised: since when no budget has been at risk (clears after dropAlertSeconds). */
+  private onTrackSince: number | null = null;
   private comeUpPassedAt: number | null = null;
   private modelReachedAt: number | null = null;
   private pasteurisedAt: number | null = null;
@@ -226,6 +253,14 @@ export class CookMonitor {
     this.thicknessMm = plan.thicknessMm ?? DEFAULT_THICKNESS_MM;
     this.targetC = plan.targetTempC;
     this.floorMinutes = pasteurisationMinutes(plan.categories, plan.targetTempC, this.thicknessMm);
+    const floor = this.floorMinutes;
+    const byRulesTime =
+      floor === null ? null : modelLogReductionsAfter(this.profile, plan.targetTempC, this.thicknessMm, floor);
+    this.targets = this.profile.targets.map((target, j) =>
+      byRulesTime === null || byRulesTime[j] >= target.logReduction
+        ? target
+        : { ...target, logReduction: byRulesTime[j] },
+    );
     this.exempt = plan.categories.every((c) => c === 'plant_dairy');
     this.belowFloor = plan.targetTempC < PASTEURISATION_FLOOR_C;
     this.comeUpApplies = !this.belowFloor && plan.categories.some((c) => COME_UP_CATEGORIES.has(c));
@@ -306,15 +341,15 @@ export class CookMonitor {
   /** The `food_safety` object of /status. `now` is only used to word the message. */
   view(now: number): FoodSafetyView {
     const sim = this.sim;
-    const limiting = sim ? sim.limitingTarget() : this.profile.targets.length > 0 ? 0 : -1;
-    const target = limiting >= 0 ? this.profile.targets[limiting] : null;
+    const limiting = sim ? sim.limitingTarget() : this.targets.length > 0 ? 0 : -1;
+    const target = limiting >= 0 ? this.targets[limiting] : null;
     const estimate = this.pasteurisedAt === null ? this.estimatePasteurisedAt() : null;
     return {
       category: CATEGORY_PRIORITY.find((c) => this.plan.categories.includes(c)) ?? null,
       pasteurises: this.floorMinutes !== null && this.plan.timeMinutes >= this.floorMinutes,
       pasteurised: this.pasteurisedAt !== null,
       log_reduction: target === null ? null : round1(sim ? sim.logReduction(limiting) : 0),
-      target_log_reduction: target === null ? null : target.logReduction,
+      target_log_reduction: target === null ? null : round1(target.logReduction),
       core_temp_celsius: sim ? round1(sim.centreC) : null,
       pasteurised_at: this.pasteurisedAt === null ? null : new Date(this.pasteurisedAt).toISOString(),
       estimated_pasteurised_at: estimate === null ? null : new Date(estimate).toISOString(),
@@ -338,6 +373,11 @@ export class CookMonitor {
     if (obs.mode === 'preheating' || obs.mode === 'cooking' || obs.mode === 'done') this.started = true;
     if (obs.mode === 'cooking' && obs.timerRemainingSeconds !== null)
       this.timerEndAt = obs.at + obs.timerRemainingSeconds * 1000;
+    if (obs.mode === 'cooking' && obs.timerRemainingSeconds !== null && obs.timerRemainingSeconds > 0) {
+      // Time added on the device after the timer ran out: the cook runs again, with a timer to run out.
+      this.timerRanOut = false;
+      this.timerRanOutAt = null;
+    }
     const ranOut =
       obs.mode === 'done' ||
       (obs.mode === 'cooking' && obs.timerRemainingSeconds !== null && obs.timerRemainingSeconds <= 0);
@@ -356,8 +396,8 @@ export class CookMonitor {
     this.foodInAt = at;
     this.foodInAssumed = assumed;
     const grid = gridFor(this.profile.thermal, this.thicknessMm);
-    this.sim = new CoreSimulation(grid, this.profile.targets);
-    this.scratch = new CoreSimulation(grid, this.profile.targets);
+    this.sim = new CoreSimulation(grid, this.targets);
+    this.scratch = new CoreSimulation(grid, this.targets);
     events.push({
       at,
       type: 'temperature_reached',
@@ -400,11 +440,11 @@ export class CookMonitor {
     const start = Math.max(from, foodInAt);
     const ms = to - start;
     const water = cond.unknown || cond.waterC === null ? AMBIENT_C : cond.waterC;
-    const heaterOff = (cond.unknown || cond.mode === 'idle') && !this.timerRanOut;
-    const waterLow = !cond.unknown && cond.waterC !== null && cond.waterC < this.targetC - LOW_WATER_MARGIN_C;
+    const heaterOff = this.heaterOff(cond);
+    const waterLow = this.waterLow(cond);
 
     const before = sim.centreC;
-    sim.advance(ms / 1000, water);
+    sim.advance(ms / 1000, water, !this.belowFloorNow(cond));
     const after = sim.centreC;
 
     if (heaterOff || inDangerZone(before) || inDangerZone(after)) this.dangerMs += ms;
@@ -414,11 +454,42 @@ export class CookMonitor {
     if (this.modelReachedAt === null && sim.reachedTargets()) this.modelReachedAt = to;
   }
 
-  /** When the flag turns true: factor × the model's time, never before the rules' floor. */
-  private pasteurisedDueAt(modelReachedAt: number): number | null {
-    if (this.floorMinutes === null || this.foodInAt === null) return null;
-    const modelMs = modelReachedAt - this.foodInAt;
-    return this.foodInAt + Math.max(SAFETY_FACTOR * modelMs, this.floorMinutes * MINUTE);
+  /**
+   * Heat lost (budget c) from the heater's side: the cooker idle before its timer ran out, or not
+   * seen at all (offline, unknown, a gap), whether or not the timer had run out: a cooker holding
+   * `done` that goes dark may be a power cut, and the two-hour rule applies pasteurised or not.
+   */
+  private heaterOff(cond: Conditions): boolean {
+    return cond.unknown || (cond.mode === 'idle' && !this.timerRanOut);
+  }
+
+  /** Heat lost from the water's side: measured more than 1.0 °C below the plan's set temperature. */
+  private waterLow(cond: Conditions): boolean {
+    return !cond.unknown && cond.waterC !== null && cond.waterC < this.targetC - LOW_WATER_MARGIN_C;
+  }
+
+  /**
+   * A below-55 °C cook right now (docs/food-safety.md §6.2: below 55 °C food is not pasteurised,
+   * and FS-7's 4 hours apply): planned below 55 °C, set below it on the device, or the water
+   * measured below it by more than the Anova's 0.3 °C (so a bath held at 55.0 °C that reads 54.9
+   * is not). No lethality is credited while this holds.
+   */
+  private belowFloorNow(cond: Conditions): boolean {
+    if (this.belowFloor) return true;
+    if (cond.unknown) return false;
+    if (setBelowFloor(cond)) return true;
+    return cond.waterC !== null && cond.waterC < PASTEURISATION_FLOOR_C - ENTRY_TOLERANCE_C;
+  }
+
+  /**
+   * Budget (a) applies: a below-55 °C cook, except water more than 1 °C below a set point at or
+   * above 55 °C, which is heat lost (budget c, 2 hours): a lid left off for ten minutes late in a
+   * long 57 °C cook must not make its food-in time count as a 4-hour below-55 °C cook.
+   */
+  private belowFloorBudgetApplies(cond: Conditions): boolean {
+    if (!this.belowFloorNow(cond)) return false;
+    if (this.belowFloor || setBelowFloor(cond)) return true;
+    return !this.waterLow(cond);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -428,27 +499,25 @@ export class CookMonitor {
   private evaluate(now: number, events: MonitorEvent[]): void {
     const reading = this.lastObs ? conditionsOf(this.lastObs) : UNSEEN;
 
-    // pasteurised (an event, not an alert)
-    if (this.pasteurisedAt === null && this.modelReachedAt !== null) {
-      const due = this.pasteurisedDueAt(this.modelReachedAt);
-      if (due !== null && due <= now) {
-        this.pasteurisedAt = due;
-        const limiting = this.sim ? this.sim.limitingTarget() : -1;
-        events.push({
-          at: due,
-          type: 'pasteurised',
-          detail: {
-            pasteurised: true,
-            ...(limiting >= 0 &&
-              this.sim && {
-                pathogen: this.profile.targets[limiting].pathogen.name,
-                log_reduction: round1(this.sim.logReduction(limiting)),
-                target_log_reduction: this.profile.targets[limiting].logReduction,
-              }),
-            core_celsius: this.sim ? round1(this.sim.centreC) : null,
-          },
-        });
-      }
+    // pasteurised (an event, not an alert): the model's lethality reached the targets, nothing else
+    if (this.pasteurisedAt === null && this.modelReachedAt !== null && this.floorMinutes !== null) {
+      const at = this.modelReachedAt;
+      this.pasteurisedAt = at;
+      const limiting = this.sim ? this.sim.limitingTarget() : -1;
+      events.push({
+        at,
+        type: 'pasteurised',
+        detail: {
+          pasteurised: true,
+          ...(limiting >= 0 &&
+            this.sim && {
+              pathogen: this.targets[limiting].pathogen.name,
+              log_reduction: round1(this.sim.logReduction(limiting)),
+              target_log_reduction: round1(this.targets[limiting].logReduction),
+            }),
+          core_celsius: this.sim ? round1(this.sim.centreC) : null,
+        },
+      });
     }
 
     // temperature_drop: measured water more than 1 °C low for longer than the drop delay, once it had reached temperature
@@ -460,9 +529,11 @@ export class CookMonitor {
       heating &&
       reading.waterC !== null &&
       reading.waterC < this.targetC - LOW_WATER_MARGIN_C;
+    const delayMs = this.opts.dropAlertSeconds * 1000;
     if (low) {
       this.lowSince ??= this.lastObs?.at ?? now;
-      if (now - this.lowSince > this.opts.dropAlertSeconds * 1000) {
+      this.backSince = null;
+      if (now - this.lowSince > delayMs) {
         this.raise('temperature_drop', now, events, this.dropMessage(reading.waterC as number, now - this.lowSince), {
           water_celsius: reading.waterC,
           target_celsius: this.targetC,
@@ -470,10 +541,18 @@ export class CookMonitor {
       }
     } else if (this.finished || (!reading.unknown && !heating)) {
       this.lowSince = null;
+      this.backSince = null;
       this.clear('temperature_drop', now, events, 'the cooker is not heating any more');
     } else if (!reading.unknown) {
+      // Cleared once the water has stayed back for as long as it had to stay low to raise it.
       this.lowSince = null;
-      this.clear('temperature_drop', now, events, 'the water is back at temperature');
+      if (this.active.has('temperature_drop')) {
+        this.backSince ??= this.lastObs?.at ?? now;
+        if (now - this.backSince >= delayMs) {
+          this.backSince = null;
+          this.clear('temperature_drop', now, events, 'the water is back at temperature');
+        }
+      }
     }
 
     // cook_interrupted: sticky until the next start or stop (the service ends the monitor then)
@@ -493,8 +572,9 @@ export class CookMonitor {
     const exhausted: Array<{ budget: Budget; message: string }> = [];
     const atRisk: Array<{ budget: Budget; endsAt: number; message: string }> = [];
 
-    // (a) below 55 °C: 4 hours from food-in, unless pasteurised
-    if (this.belowFloor && !pasteurised) {
+    // (a) below 55 °C (planned, or set or measured there now): 4 hours from food-in, unless pasteurised
+    const reading = this.lastObs ? conditionsOf(this.lastObs) : UNSEEN;
+    if (!pasteurised && this.belowFloorBudgetApplies(reading)) {
       const endsAt = foodInAt + BELOW_FLOOR_BUDGET_MINUTES * MINUTE;
       if (now > endsAt + FOOD_IN_GRACE_MS)
         exhausted.push({ budget: 'below_55', message: this.discardMessage('below_55') });
@@ -533,17 +613,26 @@ export class CookMonitor {
         budgets: exhausted.map((e) => e.budget),
       });
       this.clear('food_safety_at_risk', now, events, 'superseded by discard_food');
+      this.onTrackSince = null;
       return;
     }
     if (this.active.has('discard_food')) return; // a budget that ran out stays run out
     if (atRisk.length > 0) {
+      this.onTrackSince = null;
       const soonest = atRisk.reduce((a, b) => (b.endsAt < a.endsAt ? b : a));
       this.raise('food_safety_at_risk', now, events, soonest.message, {
         budget: soonest.budget,
         budget_ends_at: new Date(soonest.endsAt).toISOString(),
       });
-    } else {
-      this.clear('food_safety_at_risk', now, events, 'back on track');
+    } else if (this.active.has('food_safety_at_risk')) {
+      // Hysteresis: cleared only once no budget has been at risk for dropAlertSeconds on end, so water
+      // swinging across a threshold (1 °C low, the come-up projection) keeps it raised instead of
+      // raising and clearing it, each a journal event and a notification, on every push.
+      this.onTrackSince ??= now;
+      if (now - this.onTrackSince >= this.opts.dropAlertSeconds * 1000) {
+        this.onTrackSince = null;
+        this.clear('food_safety_at_risk', now, events, 'back on track');
+      }
     }
   }
 
@@ -562,9 +651,7 @@ export class CookMonitor {
 
   private losingHeatNow(): boolean {
     const reading = this.lastObs ? conditionsOf(this.lastObs) : UNSEEN;
-    const heaterOff = (reading.unknown || reading.mode === 'idle') && !this.timerRanOut;
-    const waterLow = !reading.unknown && reading.waterC !== null && reading.waterC < this.targetC - LOW_WATER_MARGIN_C;
-    return heaterOff || waterLow;
+    return this.heaterOff(reading) || this.waterLow(reading);
   }
 
   /** Budget (b): from the current state at the current water, does the centre pass 54.4 °C by 6 h? Cached. */
@@ -590,12 +677,14 @@ export class CookMonitor {
 
   /**
    * estimated_pasteurised_at: the model run forward from the current state at the current water
-   * temperature, then the same factor and floor as the flag itself. Cached: recomputed after a
-   * minute of cook time or when the water moved by more than 0.2 °C.
+   * temperature until the flag's targets are reached. None while the cook is below 55 °C (nothing is
+   * credited there). Cached: recomputed after a minute of cook time or when the water moved by more
+   * than 0.2 °C.
    */
   private estimatePasteurisedAt(): number | null {
     if (this.floorMinutes === null || this.foodInAt === null || !this.sim || this.finished) return null;
-    if (this.modelReachedAt !== null) return this.pasteurisedDueAt(this.modelReachedAt);
+    if (this.modelReachedAt !== null) return this.modelReachedAt;
+    if (this.belowFloorNow(this.lastObs ? conditionsOf(this.lastObs) : UNSEEN)) return null;
     const water = this.currentModelWater();
     const now = this.processedTo as number;
     const cache = this.estimateCache;
@@ -603,7 +692,7 @@ export class CookMonitor {
     let value: number | null = null;
     if (water !== null && water > PROJECTION_MIN_WATER_C) {
       const seconds = projectPasteurisation(this.scratch as CoreSimulation, this.sim, water);
-      if (seconds !== null) value = this.pasteurisedDueAt(this.foodInAt + (this.sim.elapsedSeconds + seconds) * 1000);
+      if (seconds !== null) value = this.foodInAt + (this.sim.elapsedSeconds + seconds) * 1000;
     }
     this.estimateCache = { at: now, waterC: water, value };
     return value;
@@ -720,8 +809,14 @@ export class CookMonitor {
     }
     if (this.exempt) return `No pasteurisation needed for ${this.food()}.${tail}`;
     if (this.pasteurisedAt !== null) {
+      const byRules = this.targets.some((t, j) => t.logReduction < this.profile.targets[j].logReduction);
+      const rulesTime = byRules
+        ? `, what the rules' ${this.floorMinutes} minutes at ${celsius(this.targetC)} give by the model`
+        : '';
       const what =
-        pathogen && targetLog !== null ? ` (a ${targetLog.toFixed(1)}-log reduction of ${pathogen} at the centre)` : '';
+        pathogen && targetLog !== null
+          ? ` (a ${targetLog.toFixed(1)}-log reduction of ${pathogen} at the centre${rulesTime})`
+          : '';
       return `Pasteurised at ${clockUtc(this.pasteurisedAt)}${what}.${tail}`;
     }
     if (this.floorMinutes === null) {
@@ -730,9 +825,24 @@ export class CookMonitor {
         ? `Not pasteurised: below ${celsius(PASTEURISATION_FLOOR_C)} food is not. Take it out and serve it by ${clockUtc(serveBy)}, 4 hours after it went in.${tail}`
         : `Not pasteurised: ${this.food()} cannot be pasteurised at ${celsius(this.targetC)}.${tail}`;
     }
+    const reading = this.lastObs ? conditionsOf(this.lastObs) : UNSEEN;
+    if (this.belowFloorNow(reading)) {
+      const serveBy = this.foodInAt + BELOW_FLOOR_BUDGET_MINUTES * MINUTE;
+      const where =
+        reading.setC !== null && setBelowFloor(reading)
+          ? `the cooker is set to ${celsius(reading.setC)}`
+          : `the water is at ${celsius(reading.waterC as number)}`;
+      return (
+        `Not pasteurised: ${where}, and below ${celsius(PASTEURISATION_FLOOR_C)} food is not. Set it back to ` +
+        `${celsius(this.targetC)}, or take the food out and serve it by ${clockUtc(serveBy)}, 4 hours after it went in.${tail}`
+      );
+    }
     if (estimate !== null) {
-      const afterTimer =
-        this.floorMinutes > this.plan.timeMinutes
+      // Compared with the timer's end (the device's, when it said), not the planned minutes.
+      const timerEnd = this.timerEndAt ?? this.foodInAt + this.plan.timeMinutes * MINUTE;
+      const afterTimer = this.timerRanOut
+        ? ' (the timer has run out: leave it in until then if it must be pasteurised)'
+        : estimate > timerEnd
           ? ' (after the timer ends: leave it in longer if it must be pasteurised)'
           : '';
       return `Not pasteurised yet; at the current water temperature it will be by ${clockUtc(Math.max(estimate, now))}${afterTimer}.${tail}`;
@@ -748,7 +858,12 @@ export class CookMonitor {
 
 function conditionsOf(obs: Observation): Conditions {
   const unknown = obs.mode === 'offline' || obs.mode === 'unknown' || obs.waterC === null;
-  return { unknown, waterC: unknown ? null : obs.waterC, mode: obs.mode };
+  return { unknown, waterC: unknown ? null : obs.waterC, mode: obs.mode, setC: unknown ? null : obs.targetC };
+}
+
+/** The cooker reports a set temperature below 55 °C (to 0.1 °C, as plans are: a °F display's 54.99 is 55.0). */
+function setBelowFloor(cond: Conditions): boolean {
+  return !cond.unknown && cond.setC !== null && round1(cond.setC) < PASTEURISATION_FLOOR_C;
 }
 
 function inDangerZone(celsiusValue: number): boolean {

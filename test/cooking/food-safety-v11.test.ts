@@ -170,6 +170,24 @@ describe('FS-8: the centre must pass 54.4 °C within 6 hours', () => {
     ).toMatchObject({ rule: 'FS-8' });
   });
 
+  test('with the water 0.1 °C low, as a held bath reads: a 98 mm chicken breast at 57 °C is refused, 97 mm accepted', () => {
+    // 98 mm: 5 h 59 min to come up at 57.0 °C, but 6 h 4 min at 56.9 °C, where the monitor would flag it.
+    expect(modelMinutesToComeUp(POULTRY_PROFILE, 57, 98) as number).toBeLessThanOrEqual(360);
+    expect(modelMinutesToComeUp(POULTRY_PROFILE, 56.9, 98) as number).toBeGreaterThan(360);
+    const error = thrown(() => evaluateFoodSafety(cook({ temperatureC: 57, thicknessMm: 98, timeMinutes: 900 })));
+    expect(error.details).toMatchObject({
+      rule: 'FS-8',
+      come_up_minutes: 364,
+      thinner_alternative: { thickness_mm: 97 },
+    });
+    expect(error.publicMessage).toContain('about 6 h 4 min to pass 54.4 °C in water at 56.9 °C');
+    expect(() => evaluateFoodSafety(cook({ temperatureC: 57, thicknessMm: 97, timeMinutes: 900 }))).not.toThrow();
+    // and the 70 mm cut of beef at 55 °C of Baldwin's Table 5.1 stays accepted (5 h 57 min at 54.9 °C)
+    expect(() =>
+      evaluateFoodSafety(cook({ temperatureC: 55, foodType: 'beef roast', thicknessMm: 70, timeMinutes: 600 })),
+    ).not.toThrow();
+  });
+
   test('a 70 mm chicken breast at 57 °C is accepted with its (long) minimum time', () => {
     const needed = requiredMinutes(POULTRY_TABLE, 57, 70);
     expect(() => evaluateFoodSafety(cook({ temperatureC: 57, thicknessMm: 70, timeMinutes: needed }))).not.toThrow();
@@ -195,7 +213,7 @@ describe('FS-8: the centre must pass 54.4 °C within 6 hours', () => {
     ).not.toThrow();
   });
 
-  test('agrees with the model everywhere: refused exactly when the come-up takes longer than 6 hours', () => {
+  test('agrees with the model everywhere: refused exactly when the come-up, 0.1 °C below the set temperature, takes longer than 6 hours', () => {
     for (const [foodType, fromC] of [
       ['chicken breast', 57],
       ['ground beef', 60],
@@ -205,7 +223,7 @@ describe('FS-8: the centre must pass 54.4 °C within 6 hours', () => {
       const profile = profileFor(classifyFood(foodType));
       for (let t = fromC; t <= fromC + 12; t += 1.5) {
         for (const mm of [40, 60, 70, 80, 90, 100]) {
-          const comeUp = modelMinutesToComeUp(profile, t, mm);
+          const comeUp = modelMinutesToComeUp(profile, Math.round((t - 0.1) * 10) / 10, mm);
           const refusedByFs8 = (() => {
             try {
               evaluateFoodSafety({ temperatureC: t, timeMinutes: 5999, foodType, thicknessMm: mm });

@@ -6,7 +6,8 @@ import { acceptedPlan, CookRig, MINUTE, SECOND } from './cook-rig';
  * docs/food-safety.md §6.2, the invariant that ties the planner to the monitor: a cook that
  * start-cook accepted, running as planned (the water at the set temperature from the moment the
  * timer starts until it runs out), never raises food_safety_at_risk or discard_food; nor, since
- * nothing went wrong, temperature_drop or cook_interrupted.
+ * nothing went wrong, temperature_drop or cook_interrupted. And one that start-cook says
+ * pasteurises (its time reaches the rules' time) ends pasteurised when its timer runs out.
  */
 describe('an accepted cook run as planned is never flagged', () => {
   const foods = [
@@ -21,7 +22,7 @@ describe('an accepted cook run as planned is never flagged', () => {
     null,
   ];
   const temperatures = [45, 50, 54, 54.9, 55, 56, 57, 58, 60, 63, 66, 70, 80];
-  const thicknesses = [5, 25, 40, 60, 75, 90, 98, 100];
+  const thicknesses = [5, 25, 40, 60, 75, 90, 97, 98, 100];
 
   type Case = { food: string | null; t: number; mm: number; minutes: number };
   const cases: Case[] = [];
@@ -45,12 +46,15 @@ describe('an accepted cook run as planned is never flagged', () => {
   test("the grid is wide: every kind of food, both sides of 55 °C, thin to FS-8's limit", () => {
     expect(cases.length).toBeGreaterThan(400);
     expect(cases.some((c) => c.t < 55 && c.minutes === 240)).toBe(true);
-    expect(cases.some((c) => c.food === 'chicken breast' && c.t === 57 && c.mm === 98)).toBe(true); // 5 h 59 min to come up
-    expect(cases.some((c) => c.mm === 100 && c.t === 57 && c.food === 'chicken breast')).toBe(false); // FS-8 refused it
+    expect(cases.some((c) => c.food === 'chicken breast' && c.t === 57 && c.mm === 97)).toBe(true); // 5 h 57 min to come up at 56.9 °C
+    expect(cases.some((c) => c.mm === 98 && c.t === 57 && c.food === 'chicken breast')).toBe(false); // FS-8 refused it (6 h 4 min)
+    expect(cases.some((c) => c.mm === 100 && c.t === 57 && c.food === 'chicken breast')).toBe(false);
   });
 
-  test('no alert for any of them (pushes every 30 s, as a journal replay would see them)', () => {
+  test('no alert for any of them, and those that pasteurise end pasteurised (pushes every 30 s, as a journal replay would see them)', () => {
     const flagged: string[] = [];
+    const unpasteurised: string[] = [];
+    let pasteurising = 0;
     for (const c of cases) {
       const rig = new CookRig(
         acceptedPlan({
@@ -63,8 +67,14 @@ describe('an accepted cook run as planned is never flagged', () => {
       rig.runAsPlanned(30 * SECOND);
       if (rig.raisedAlerts().length > 0)
         flagged.push(`${c.food} ${c.t} °C ${c.mm} mm ${c.minutes} min: ${rig.raisedAlerts().join(', ')}`);
+      const view = rig.monitor.view(rig.now);
+      if (view.pasteurises) pasteurising++;
+      if (view.pasteurises && !view.pasteurised)
+        unpasteurised.push(`${c.food} ${c.t} °C ${c.mm} mm ${c.minutes} min: ${view.message}`);
     }
     expect(flagged).toEqual([]);
+    expect(pasteurising).toBeGreaterThan(150);
+    expect(unpasteurised).toEqual([]);
   });
 
   test('and with live pushes every 2 s, for the cooks nearest the limits', () => {
@@ -72,8 +82,8 @@ describe('an accepted cook run as planned is never flagged', () => {
       {
         food: 'chicken breast',
         t: 57,
-        mm: 98,
-        minutes: planCook({ temperatureC: 57, foodType: 'chicken breast', thicknessMm: 98 }).min_time_minutes as number,
+        mm: 97,
+        minutes: planCook({ temperatureC: 57, foodType: 'chicken breast', thicknessMm: 97 }).min_time_minutes as number,
       },
       { food: 'salmon', t: 54.9, mm: 25, minutes: 240 },
       { food: null, t: 55, mm: 70, minutes: 600 }, // 5 h 44 min to come up
@@ -95,6 +105,8 @@ describe('an accepted cook run as planned is never flagged', () => {
       );
       rig.runAsPlanned(2 * SECOND);
       expect([c, rig.raisedAlerts()]).toEqual([c, []]);
+      const view = rig.monitor.view(rig.now);
+      expect([c, view.pasteurised]).toEqual([c, view.pasteurises]);
       expect(rig.now - (rig.foodInAt as number)).toBe(c.minutes * MINUTE);
     }
   });

@@ -1,7 +1,8 @@
 import { requiredMinutes, POULTRY_TABLE } from '../../app/cooking/food-safety';
-import { CookMonitor, monitorPlanFor, type Observation } from '../../app/cooking/monitor';
+import { CookMonitor, monitorPlanFor, type MonitorEvent, type Observation } from '../../app/cooking/monitor';
 import { planCook } from '../../app/cooking/plan';
 import { modelMinutesToPasteurise, POULTRY_PROFILE } from '../../app/cooking/thermal';
+import { thrown } from '../helpers/cook-errors';
 import { acceptedPlan, CookRig, HOUR, MINUTE, MONITOR_OPTIONS, SECOND, T0 } from './cook-rig';
 
 const FOOD_SAFETY_ALERTS = ['food_safety_at_risk', 'discard_food'];
@@ -14,16 +15,16 @@ describe('pasteurisation, live', () => {
     );
   };
 
-  test("cold start, 40 mm chicken breast at 60 °C: pasteurised no earlier than the model's time and the table's floor", () => {
+  test("cold start, 40 mm chicken breast at 60 °C: pasteurised when the model's 7-log reduction is reached (the planner's factor is its margin, not a wait)", () => {
     const rig = chicken40().runAsPlanned();
     const foodIn = rig.foodInAt as number;
     const modelMs = (modelMinutesToPasteurise(POULTRY_PROFILE, 60, 40) as number) * MINUTE;
-    const floorMs = requiredMinutes(POULTRY_TABLE, 60, 40) * MINUTE;
+    const floorMs = requiredMinutes(POULTRY_TABLE, 60, 40) * MINUTE; // 1.15 × the model, beyond the table
     const events = rig.events.filter((e) => e.type === 'pasteurised');
     expect(events).toHaveLength(1);
     expect(events[0].at - foodIn).toBeGreaterThanOrEqual(modelMs);
-    expect(events[0].at - foodIn).toBeGreaterThanOrEqual(floorMs);
-    expect(events[0].at - foodIn).toBeLessThanOrEqual(floorMs + MINUTE); // and no later than it must be
+    expect(events[0].at - foodIn).toBeLessThanOrEqual(modelMs + 2 * SECOND); // the push after the model got there
+    expect(events[0].at - foodIn).toBeLessThan(floorMs);
     const view = rig.monitor.view(rig.now);
     expect(view).toMatchObject({ category: 'poultry', pasteurises: true, pasteurised: true, target_log_reduction: 7 });
     expect(view.pasteurised_at).toBe(new Date(events[0].at).toISOString());
@@ -410,5 +411,246 @@ describe('monitorPlanFor', () => {
       fromRequest,
     );
     expect(fromRequest.categories).toEqual(['poultry', 'ground']);
+  });
+});
+
+/** Pushes a `cooking` state every 2 s for `ms`, the water from `waterAt(i)`; returns (and records) the events. */
+function push(rig: CookRig, ms: number, waterAt: (i: number) => number): MonitorEvent[] {
+  const events: MonitorEvent[] = [];
+  const end = rig.now + ms;
+  for (let i = 0; rig.now < end; i++) {
+    rig.now += 2 * SECOND;
+    rig.waterC = waterAt(i);
+    events.push(
+      ...rig.monitor.observe({
+        at: rig.now,
+        mode: 'cooking',
+        waterC: rig.waterC,
+        targetC: rig.plan.targetTempC,
+        timerRemainingSeconds: 3600,
+      }),
+    );
+  }
+  rig.events.push(...events);
+  return events;
+}
+
+const about = (events: MonitorEvent[], type: MonitorEvent['type'], alert: string) =>
+  events.filter((e) => e.type === type && e.detail.alert === alert);
+
+describe('alerts do not chatter: once raised they clear only after 5 minutes back on track', () => {
+  test('ribeye at 56 °C back after a 95-minute outage, the water swinging 54.95–55.05 °C across the 1 °C line: food_safety_at_risk stays raised, then clears once', () => {
+    const rig = new CookRig(
+      acceptedPlan({ temperature_celsius: 56, time_minutes: 600, food_type: 'ribeye steak', thickness_mm: 30 }),
+    );
+    while (rig.foodInAt === null) rig.run(2 * SECOND);
+    rig.run(30 * MINUTE).powerCut(95 * MINUTE);
+    expect(rig.monitor.alerts()).toContain('food_safety_at_risk'); // 1 h 34 min of the 2-hour budget gone
+
+    const swinging = push(rig, 10 * MINUTE, (i) => (i % 2 === 0 ? 54.95 : 55.05));
+    expect(about(swinging, 'alert_raised', 'food_safety_at_risk')).toEqual([]);
+    expect(about(swinging, 'alert_cleared', 'food_safety_at_risk')).toEqual([]);
+    expect(rig.monitor.alerts()).toEqual(['cook_interrupted', 'food_safety_at_risk']); // about 1 h 40 lost: no discard yet
+
+    const steadyFrom = rig.now;
+    const cleared = about(
+      push(rig, 10 * MINUTE, () => 56),
+      'alert_cleared',
+      'food_safety_at_risk',
+    );
+    expect(cleared).toHaveLength(1);
+    expect(cleared[0].at - steadyFrom).toBeGreaterThanOrEqual(300 * SECOND);
+    expect(cleared[0].at - steadyFrom).toBeLessThanOrEqual(302 * SECOND);
+    expect(cleared[0].detail.reason).toBe('back on track');
+  });
+
+  test('temperature_drop stays raised while the water swings across the 1 °C line, and clears 5 minutes after it is back', () => {
+    const rig = new CookRig(
+      acceptedPlan({ temperature_celsius: 60, time_minutes: 120, food_type: 'chicken', thickness_mm: 25 }),
+    );
+    while (rig.foodInAt === null) rig.run(2 * SECOND);
+    rig.run(20 * MINUTE);
+    rig.offsetC = -1.5;
+    rig.run(6 * MINUTE);
+    expect(rig.monitor.alerts()).toEqual(['temperature_drop']);
+
+    const swinging = push(rig, 10 * MINUTE, (i) => (i % 2 === 0 ? 59.05 : 58.95));
+    expect(about(swinging, 'alert_cleared', 'temperature_drop')).toEqual([]);
+    expect(rig.monitor.alerts()).toEqual(['temperature_drop']);
+
+    const backFrom = rig.now;
+    const cleared = about(
+      push(rig, 10 * MINUTE, () => 60),
+      'alert_cleared',
+      'temperature_drop',
+    );
+    expect(cleared).toHaveLength(1);
+    expect(cleared[0].at - backFrom).toBeGreaterThanOrEqual(300 * SECOND);
+    expect(cleared[0].at - backFrom).toBeLessThanOrEqual(302 * SECOND);
+    expect(cleared[0].detail.reason).toBe('the water is back at temperature');
+    expect(rig.raisedAlerts()).toEqual(['temperature_drop']);
+  });
+});
+
+describe('heat lost after the timer ran out', () => {
+  const chicken = () =>
+    new CookRig(acceptedPlan({ temperature_celsius: 60, time_minutes: 90, food_type: 'chicken', thickness_mm: 25 }));
+
+  test('power cut 2 minutes into the done hold, 5 h offline: at risk after 1 h 30, discard after 2 h; pasteurised only while the core was hot', () => {
+    const rig = chicken().runAsPlanned();
+    expect(rig.mode).toBe('done');
+    rig.run(2 * MINUTE);
+    const cut = rig.now;
+    rig.powerCut(5 * HOUR);
+    const offlineSeen = cut + 30 * SECOND;
+    expect(rig.after('food_safety_at_risk', offlineSeen)).toBeGreaterThanOrEqual(90 * MINUTE);
+    expect(rig.after('food_safety_at_risk', offlineSeen)).toBeLessThanOrEqual(91 * MINUTE);
+    expect(rig.raised('food_safety_at_risk')?.detail.budget).toBe('heat_lost');
+    expect(rig.after('discard_food', offlineSeen)).toBeGreaterThan(120 * MINUTE);
+    expect(rig.after('discard_food', offlineSeen)).toBeLessThanOrEqual(121 * MINUTE);
+    const pasteurised = rig.events.filter((e) => e.type === 'pasteurised');
+    expect(pasteurised).toHaveLength(1);
+    expect(pasteurised[0].at).toBeLessThanOrEqual(cut); // not by the clock during the outage
+    expect(pasteurised[0].detail.core_celsius as number).toBeGreaterThan(59);
+    expect(rig.monitor.alerts()).toEqual(['discard_food']);
+  });
+
+  test('time added on the device after the timer ran out: the cook runs again, and switching it off then is an interruption', () => {
+    const rig = chicken().runAsPlanned();
+    rig.mode = 'cooking';
+    rig.timerSeconds = 30 * 60; // + on the cooker
+    rig.run(5 * MINUTE);
+    rig.heating = false;
+    rig.mode = 'idle';
+    const stoppedAt = rig.now;
+    rig.run(2 * HOUR + 5 * MINUTE, 10 * SECOND);
+    expect(rig.after('cook_interrupted', stoppedAt)).toBeLessThanOrEqual(10 * SECOND);
+    expect(rig.after('food_safety_at_risk', stoppedAt)).toBeLessThanOrEqual(91 * MINUTE);
+    expect(rig.after('discard_food', stoppedAt)).toBeLessThanOrEqual(121 * MINUTE);
+  });
+});
+
+describe('pasteurised as planned', () => {
+  test("chicken 25 mm at 60 °C for the 90 minutes /cook-plan gives: pasteurised when the timer runs out, by the rules' time", () => {
+    expect(planCook({ temperatureC: 60, foodType: 'chicken', thicknessMm: 25 }).min_time_minutes).toBe(90);
+    const rig = new CookRig(
+      acceptedPlan({ temperature_celsius: 60, time_minutes: 90, food_type: 'chicken', thickness_mm: 25 }),
+    );
+    while (rig.foodInAt === null) rig.run(2 * SECOND);
+    rig.run(30 * MINUTE);
+    const early = rig.monitor.view(rig.now);
+    expect(early.message).toMatch(
+      /^Not pasteurised yet; at the current water temperature it will be by \d\d:\d\d UTC\.$/,
+    );
+    const timerEnd = (rig.foodInAt as number) + 90 * MINUTE;
+    expect(Date.parse(early.estimated_pasteurised_at as string)).toBeLessThanOrEqual(timerEnd);
+
+    rig.runAsPlanned();
+    expect(rig.now).toBe(timerEnd);
+    const view = rig.monitor.view(rig.now);
+    expect(view).toMatchObject({ pasteurises: true, pasteurised: true, target_log_reduction: 6.1 });
+    expect(Date.parse(view.pasteurised_at as string)).toBeLessThanOrEqual(timerEnd);
+    const late = Date.parse(view.pasteurised_at as string) - Date.parse(early.estimated_pasteurised_at as string);
+    expect(late).toBeGreaterThanOrEqual(0); // as estimated an hour before, to the push
+    expect(late).toBeLessThanOrEqual(2 * SECOND);
+    expect(view.message).toMatch(
+      /^Pasteurised at \d\d:\d\d UTC \(a 6\.1-log reduction of Salmonella at the centre, what the rules' 90 minutes at 60\.0 °C give by the model\)\.$/,
+    );
+  });
+
+  test("the hint compares the estimate with the timer's end: a ribeye at 56 °C set for 60 minutes, then given 2 more hours on the cooker", () => {
+    const ribeye = () =>
+      new CookRig(
+        acceptedPlan({ temperature_celsius: 56, time_minutes: 60, food_type: 'ribeye steak', thickness_mm: 25 }),
+      );
+    const rig = ribeye();
+    while (rig.foodInAt === null) rig.run(2 * SECOND);
+    rig.run(10 * MINUTE);
+    expect(rig.monitor.view(rig.now).message).toContain(
+      '(after the timer ends: leave it in longer if it must be pasteurised)',
+    );
+    rig.addTimer(120 * 60).run(2 * SECOND);
+    expect(rig.monitor.view(rig.now).message).toMatch(
+      /^Not pasteurised yet; at the current water temperature it will be by \d\d:\d\d UTC\.$/,
+    );
+
+    const held = ribeye().runAsPlanned();
+    expect(held.monitor.view(held.now).message).toContain(
+      '(the timer has run out: leave it in until then if it must be pasteurised)',
+    );
+  });
+});
+
+describe('FS-8 has a margin', () => {
+  test('the thickest chicken breast FS-8 accepts at 57 °C, held 0.1 °C low for the whole cook, is never flagged', () => {
+    const refusal = thrown(() => planCook({ temperatureC: 57, foodType: 'chicken breast', thicknessMm: 100 }));
+    const mm = (refusal.details as { thinner_alternative: { thickness_mm: number } }).thinner_alternative.thickness_mm;
+    const minutes = planCook({ temperatureC: 57, foodType: 'chicken breast', thicknessMm: mm })
+      .min_time_minutes as number;
+    const rig = new CookRig(
+      acceptedPlan({ temperature_celsius: 57, time_minutes: minutes, food_type: 'chicken breast', thickness_mm: mm }),
+    );
+    rig.offsetC = -0.1;
+    rig.runAsPlanned(30 * SECOND);
+    expect(rig.now - (rig.foodInAt as number)).toBe(minutes * MINUTE);
+    expect(rig.raisedAlerts()).toEqual([]);
+  });
+});
+
+describe('a cook set below 55 °C on the device is a below-55 °C cook', () => {
+  /** Cooking states every 2 s from `from` to `to`, the water and the cooker's set temperature as given. */
+  function feed(monitor: CookMonitor, from: number, to: number, waterAt: (i: number) => number, setC: number) {
+    const events: MonitorEvent[] = [];
+    for (let at = from, i = 0; at < to; at += 2 * SECOND, i++) {
+      const remaining = Math.max(0, (T0 + 600 * MINUTE - at) / 1000);
+      events.push(
+        ...monitor.observe({
+          at,
+          mode: 'cooking',
+          waterC: waterAt(i),
+          targetC: setC,
+          timerRemainingSeconds: remaining,
+        }),
+      );
+    }
+    return events;
+  }
+  const ribeye55 = () =>
+    new CookMonitor(
+      acceptedPlan({ temperature_celsius: 55, time_minutes: 600, food_type: 'ribeye steak', thickness_mm: 25 }),
+      MONITOR_OPTIONS,
+    );
+
+  test('a ribeye planned at 55.0 °C, set to 54.1 °C on the cooker after 2 h 30: no lethality credited, never pasteurised, and the 4-hour budget', () => {
+    const monitor = ribeye55();
+    const events = feed(monitor, T0, T0 + 150 * MINUTE, () => 55, 55);
+    const before = monitor.view(T0 + 150 * MINUTE);
+    expect(before.pasteurised).toBe(false);
+    events.push(...feed(monitor, T0 + 150 * MINUTE, T0 + 200 * MINUTE, () => 54.1, 54.1));
+    const lowered = monitor.view(T0 + 200 * MINUTE);
+    expect(lowered.log_reduction as number).toBeLessThanOrEqual((before.log_reduction as number) + 0.1);
+    expect(lowered.estimated_pasteurised_at).toBeNull();
+    expect(lowered.message).toMatch(
+      /^Not pasteurised: the cooker is set to 54\.1 °C, and below 55\.0 °C food is not\. Set it back to 55\.0 °C, or take the food out and serve it by 16:00 UTC/,
+    );
+    events.push(...feed(monitor, T0 + 200 * MINUTE, T0 + 300 * MINUTE, () => 54.1, 54.1));
+
+    expect(events.filter((e) => e.type === 'pasteurised')).toEqual([]);
+    const atRisk = about(events, 'alert_raised', 'food_safety_at_risk');
+    expect(atRisk).toHaveLength(1);
+    expect(atRisk[0].detail.budget).toBe('below_55');
+    expect(atRisk[0].at - T0).toBeGreaterThanOrEqual(210 * MINUTE);
+    expect(atRisk[0].at - T0).toBeLessThanOrEqual(210 * MINUTE + 2 * SECOND);
+    const discard = about(events, 'alert_raised', 'discard_food');
+    expect(discard).toHaveLength(1);
+    expect(discard[0].detail.budget).toBe('below_55');
+    expect(discard[0].at - T0).toBeGreaterThan(242 * MINUTE);
+    expect(discard[0].at - T0).toBeLessThanOrEqual(243 * MINUTE);
+
+    // but a bath held at 55.0 °C that reads 54.9 and 55.1 by turns is no below-55 °C cook
+    const held = ribeye55();
+    const heldEvents = feed(held, T0, T0 + 600 * MINUTE, (i) => (i % 2 === 0 ? 54.9 : 55.1), 55);
+    expect(heldEvents.filter((e) => e.type === 'alert_raised')).toEqual([]);
+    expect(held.view(T0 + 600 * MINUTE).pasteurised).toBe(true);
   });
 });

@@ -29,6 +29,17 @@ import { DEFAULT_THICKNESS_MM, POULTRY_TABLE, RED_MEAT_TABLE, type Pasteurisatio
 /** Below this bath temperature nothing is pasteurised (FS-7, FW-1, FW-2), and FS-8 does not apply. */
 export const PASTEURISATION_FLOOR_C = 55.0;
 
+/**
+ * FS-8 judges the come-up in water this much below the requested temperature: a bath held at its
+ * set point reads within 0.1 °C of it, and the live monitor (budget b) judges the come-up on the
+ * water it reads, so a cook FS-8 accepts must also come up at the low edge of that, or it is
+ * flagged though run as planned (a 98 mm chicken breast at 57 °C: 5 h 59 min at 57.0 °C, 6 h 4 min
+ * at 56.9 °C). No more than 0.1 °C: 0.2 °C would already refuse a 70 mm cut of beef at 55 °C,
+ * a cell of Baldwin's own Table 5.1 (5 h 44 min to come up at 55.0 °C, 5 h 57 min at 54.9 °C,
+ * 6 h 13 min at 54.8 °C).
+ */
+export const COME_UP_TOLERANCE_C = 0.1;
+
 export type RuleId = 'FS-1' | 'FS-2' | 'FS-3' | 'FS-4' | 'FS-5' | 'FS-6' | 'FS-7' | 'FS-8';
 
 type Applicability = 'all' | readonly FoodCategory[];
@@ -40,8 +51,16 @@ type BlockingRule =
   | { id: RuleId; kind: 'min-temperature'; appliesTo: Applicability; minC: number; code: CookErrorCode; why: string }
   /** FS-7: a cap on the time spent below a temperature. */
   | { id: RuleId; kind: 'max-time-below'; appliesTo: Applicability; belowC: number; maxMinutes: number }
-  /** FS-8: at or above `fromC`, the centre must pass `coreC` within `maxMinutes` (by the model). */
-  | { id: RuleId; kind: 'come-up'; appliesTo: Applicability; fromC: number; coreC: number; maxMinutes: number }
+  /** FS-8: at or above `fromC`, the centre must pass `coreC` within `maxMinutes` (by the model), in water `toleranceC` below the set temperature. */
+  | {
+      id: RuleId;
+      kind: 'come-up';
+      appliesTo: Applicability;
+      fromC: number;
+      coreC: number;
+      maxMinutes: number;
+      toleranceC: number;
+    }
   /** FS-5, FS-6: the pasteurisation time from a table at (temperature, thickness). */
   | { id: RuleId; kind: 'pasteurisation-time'; appliesTo: Applicability; table: PasteurisationTable };
 
@@ -80,6 +99,7 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
     fromC: PASTEURISATION_FLOOR_C,
     coreC: DANGER_ZONE_HIGH_C,
     maxMinutes: COME_UP_LIMIT_MINUTES,
+    toleranceC: COME_UP_TOLERANCE_C,
   },
   { id: 'FS-5', kind: 'pasteurisation-time', appliesTo: ['poultry'], table: POULTRY_TABLE },
   { id: 'FS-6', kind: 'pasteurisation-time', appliesTo: ['ground'], table: RED_MEAT_TABLE },
@@ -282,7 +302,17 @@ function combinedMinutes(timeRules: readonly TimeRule[], temperatureC: number, t
   return Math.max(0, ...timeRules.map((rule) => requiredMinutes(rule.table, temperatureC, thicknessMm)));
 }
 
-/** FS-8's test: at or above 55 °C, the model's centre passes 54.4 °C within 6 hours. */
+/** Model minutes for the centre to pass FS-8's core temperature in water the rule's tolerance below `temperatureC`. */
+function comeUpMinutes(
+  rule: ComeUpRule,
+  categories: readonly FoodCategory[],
+  temperatureC: number,
+  thicknessMm: number,
+): number | null {
+  return modelMinutesToComeUp(profileFor(categories), round1(temperatureC - rule.toleranceC), thicknessMm);
+}
+
+/** FS-8's test: at or above 55 °C, the model's centre passes 54.4 °C within 6 hours, with the water 0.1 °C low. */
 function comesUp(
   rule: ComeUpRule,
   categories: readonly FoodCategory[],
@@ -290,8 +320,13 @@ function comesUp(
   thicknessMm: number,
 ): boolean {
   if (temperatureC < rule.fromC) return true;
-  const minutes = modelMinutesToComeUp(profileFor(categories), temperatureC, thicknessMm);
+  const minutes = comeUpMinutes(rule, categories, temperatureC, thicknessMm);
   return minutes !== null && minutes <= rule.maxMinutes;
+}
+
+/** To 0.1: 57 − 0.1 is 56.9, not 56.900000000000006 (the model's cache is keyed by the temperature). */
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
 }
 
 /** Whether FS-8 (when it applies to this food) accepts the temperature and thickness. */
@@ -378,7 +413,7 @@ function fieldRangeViolation(
 /** FS-8's refusal: how long the centre would take, and a hotter temperature or a thinner cut that comes up in time. */
 function comeUpViolation(rule: ComeUpRule, ctx: RuleContext): CookError | null {
   if (comesUp(rule, ctx.categories, ctx.temperatureC, ctx.thicknessUsedMm)) return null;
-  const comeUpMinutes = modelMinutesToComeUp(profileFor(ctx.categories), ctx.temperatureC, ctx.thicknessUsedMm);
+  const minutesToComeUp = comeUpMinutes(rule, ctx.categories, ctx.temperatureC, ctx.thicknessUsedMm);
   const timeRules = applicableRules(ctx).filter(isTimeRule);
   const minutesAt = (t: number, mm: number) => (timeRules.length > 0 ? combinedMinutes(timeRules, t, mm) : null);
 
@@ -403,8 +438,11 @@ function comeUpViolation(rule: ComeUpRule, ctx: RuleContext): CookError | null {
   }
   const thinnerMinutes = thinnerMm === null ? null : minutesAt(ctx.temperatureC, thinnerMm);
 
+  const lowWater = `in water at ${celsius(round1(ctx.temperatureC - rule.toleranceC))} (a bath held at ${celsius(ctx.temperatureC)} can read that low)`;
   const took =
-    comeUpMinutes === null ? 'would never pass 54.4 °C' : `would take about ${duration(comeUpMinutes)} to pass 54.4 °C`;
+    minutesToComeUp === null
+      ? `would never pass 54.4 °C ${lowWater}`
+      : `would take about ${duration(minutesToComeUp)} to pass 54.4 °C ${lowWater}`;
   const ways = [
     hotter &&
       `cook it at ${celsius(hotter.temperatureC)} or hotter${hotter.minutes !== null && timeRules.length > 0 ? ` for at least ${hotter.minutes} minutes` : ''}`,
@@ -418,7 +456,7 @@ function comeUpViolation(rule: ComeUpRule, ctx: RuleContext): CookError | null {
       `take at most ${duration(rule.maxMinutes)} to get there, because bacteria keep growing until it does (rule ${rule.id}).${advice}`,
     {
       rule: rule.id,
-      come_up_minutes: comeUpMinutes === null ? null : Math.ceil(comeUpMinutes),
+      come_up_minutes: minutesToComeUp === null ? null : Math.ceil(minutesToComeUp),
       maximum_come_up_minutes: rule.maxMinutes,
       thickness_mm: ctx.thicknessUsedMm,
       thickness_assumed: ctx.thicknessMm === null,

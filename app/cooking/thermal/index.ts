@@ -4,6 +4,7 @@ export { POULTRY_PROFILE, MEAT_PROFILE, profileFor, type FoodProfile } from './p
 export { CoreSimulation, SlabGrid, gridFor, lethalRate, GRID_INTERVALS, MAX_STEP_SECONDS } from './slab';
 export {
   PREDICTION_CAP_MINUTES,
+  modelLogReductionsAfter,
   modelMinutesToComeUp,
   modelMinutesToPasteurise,
   runUntilCoreReaches,

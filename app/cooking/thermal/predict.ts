@@ -68,6 +68,32 @@ export function modelMinutesToPasteurise(profile: FoodProfile, bathC: number, th
   });
 }
 
+const reductionCache = new Map<string, readonly number[]>();
+
+/**
+ * The log reduction of each of `profile`'s targets at the centre of a piece `thicknessMm` thick,
+ * starting at 5 °C, after `minutes` in a bath at `bathC` (whole model steps, counted exactly as a
+ * live CoreSimulation advanced for the same time counts them). The monitor asks this for the
+ * rules' pasteurisation time: a cook held as planned for that long must end pasteurised.
+ */
+export function modelLogReductionsAfter(
+  profile: FoodProfile,
+  bathC: number,
+  thicknessMm: number,
+  minutes: number,
+): readonly number[] {
+  const key = `${profile.id}|${bathC}|${thicknessMm}|${minutes}`;
+  let value = reductionCache.get(key);
+  if (!value) {
+    const sim = new CoreSimulation(gridFor(profile.thermal, thicknessMm), profile.targets);
+    sim.advance(minutes * 60, bathC);
+    value = profile.targets.map((_, j) => sim.logReduction(j));
+    if (reductionCache.size >= MAX_CACHED) reductionCache.clear();
+    reductionCache.set(key, value);
+  }
+  return value;
+}
+
 /**
  * Model minutes in a bath at `bathC` until the centre of a piece `thicknessMm` thick, starting at
  * 5 °C, passes 54.4 °C (the FSIS come-up of rule FS-8); null when it never does within 6000 minutes

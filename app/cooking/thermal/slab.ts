@@ -175,14 +175,18 @@ export class CoreSimulation {
     this.elapsedSeconds = other.elapsedSeconds;
   }
 
-  /** Advances by `seconds` of water at `waterC`; returns the number of whole steps taken. */
-  advance(seconds: number, waterC: number): number {
+  /**
+   * Advances by `seconds` of water at `waterC`; returns the number of whole steps taken.
+   * `credit` false: the food heats or cools as usual but no log reduction is counted (the monitor's
+   * "below 55 °C nothing is credited", docs/food-safety.md §6.2).
+   */
+  advance(seconds: number, waterC: number, credit = true): number {
     this.carrySeconds += seconds;
     const dt = this.grid.dtSeconds;
     let steps = 0;
     // The small tolerance keeps 2 s + 2 s + ... from losing a step to binary rounding.
     while (this.carrySeconds >= dt - 1e-9) {
-      this.step(waterC);
+      this.step(waterC, credit);
       this.carrySeconds -= dt;
       steps++;
     }
@@ -190,14 +194,14 @@ export class CoreSimulation {
     return steps;
   }
 
-  /** One step of the grid's dt. */
-  step(waterC: number): void {
+  /** One step of the grid's dt (`credit` as for advance). */
+  step(waterC: number, credit = true): void {
     this.grid.step(this.temps, this.scratch, waterC);
     const dt = this.grid.dtSeconds;
     const centre = this.temps[0];
     for (let j = 0; j < this.targets.length; j++) {
       const rate = lethalRate(this.targets[j], centre);
-      this.logs[j] += 0.5 * (this.lastRates[j] + rate) * dt; // trapezoidal rule over the step
+      if (credit) this.logs[j] += 0.5 * (this.lastRates[j] + rate) * dt; // trapezoidal rule over the step
       this.lastRates[j] = rate;
     }
     this.elapsedSeconds += dt;
