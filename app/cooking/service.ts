@@ -523,6 +523,10 @@ export class CookService extends EventEmitter<ServiceEvents> {
     if (state.mode === 'done' && !cook.timerRanOut) {
       cook.timerRanOut = true;
       this.record(rec.cookId, 'done', at, {});
+    } else if (state.mode === 'cooking' && cook.timerRanOut && (projectTimer(state, at).remainingSeconds ?? 0) > 0) {
+      // Time added on the cooker after the timer ran out: the cook goes on, and an idle cooker
+      // before the new timer runs out is not done (the monitor resets its own flag alike).
+      cook.timerRanOut = false;
     }
     if (state.mode === 'cooking' || state.mode === 'preheating') this.updateEstimate(cook, state, at);
   }

@@ -325,6 +325,18 @@ test('idle after the timer ran out: done, recorded as a stop with end reason don
   expect(service.status().cook_id).toBeNull();
 });
 
+test('time added on the cooker after the timer ran out: switched off before the new timer ends, it is not done', async () => {
+  await service.start(chicken());
+  running();
+  cooker.push({ mode: 'done', timerRemainingSeconds: 0, timerElapsedSeconds: 5400 });
+  now += 60_000;
+  running({ timerTotalSeconds: 7200, timerElapsedSeconds: 5460, timerRemainingSeconds: 1740 });
+  now += 60_000;
+  cooker.push({ mode: 'idle', timerRunning: false });
+  expect(journal.ends).toEqual([{ cookId: 'cook-1', reason: 'stopped_on_device' }]);
+  expect(service.status().cook_id).toBe('cook-1'); // it lingers: the food may still be in the water
+});
+
 test('offline before the timer ran out, then back idle: interrupted, with device_offline and device_online', async () => {
   await service.start(chicken());
   running();
