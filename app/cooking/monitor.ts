@@ -720,8 +720,9 @@ export class CookMonitor {
   // Messages: what happened and what to do, short enough for a phone's lock screen
   // -------------------------------------------------------------------------------------------
 
+  /** The food as a sentence names it: "the chicken breast" ("Throw the chicken breast away"). */
   private food(): string {
-    return this.plan.foodType ?? 'the food';
+    return this.plan.foodType ? `the ${this.plan.foodType}` : 'the food';
   }
 
   private dropMessage(waterC: number, lowForMs: number): string {

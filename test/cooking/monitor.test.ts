@@ -106,7 +106,7 @@ describe('power cut of the cooker (3 h, 20 °C room)', () => {
     expect(rig.after('discard_food', offlineSeen)).toBeGreaterThan(120 * MINUTE);
     expect(rig.after('discard_food', offlineSeen)).toBeLessThanOrEqual(121 * MINUTE);
     expect(String(rig.raised('discard_food')?.detail.message)).toMatch(
-      /^Throw chicken breast away: it has been without proper heat for more than 2 hours/,
+      /^Throw the chicken breast away: it has been without proper heat for more than 2 hours/,
     );
     expect(String(rig.raised('food_safety_at_risk')?.detail.message)).toContain('2-hour limit');
     expect(String(rig.raised('cook_interrupted')?.detail.message)).toContain('went offline');
@@ -117,7 +117,7 @@ describe('power cut of the cooker (3 h, 20 °C room)', () => {
     rig.run(20 * MINUTE);
     expect(rig.monitor.alerts()).toEqual(['cook_interrupted', 'discard_food']);
     expect(rig.raisedAlerts().sort()).toEqual(['cook_interrupted', 'discard_food', 'food_safety_at_risk']);
-    expect(rig.monitor.view(rig.now).message).toMatch(/^Throw chicken breast away/);
+    expect(rig.monitor.view(rig.now).message).toMatch(/^Throw the chicken breast away/);
   });
 
   test('carrots: cook_interrupted only', () => {
@@ -185,7 +185,7 @@ describe('the 4-hour rule below 55 °C', () => {
     expect(rig.after('discard_food')).toBeLessThanOrEqual(243 * MINUTE);
     expect(rig.raised('discard_food')?.detail.budget).toBe('below_55');
     expect(String(rig.raised('discard_food')?.detail.message)).toMatch(
-      /^Throw salmon away: it has been in water below 55\.0 °C for more than 4 hours/,
+      /^Throw the salmon away: it has been in water below 55\.0 °C for more than 4 hours/,
     );
   });
 
