@@ -657,24 +657,20 @@ function sdSection(run) {
     ],
   ];
   if (rt) {
-    rows.push([
-      'cooking, real time',
-      `${(rt.cooking.seconds / 60).toFixed(1)} min`,
-      kb(rt.cooking.writeBytesPerHour),
-      '',
-      '',
-      kb(rt.cooking.logJsonFileBytesPerHour),
-      num(rt.cooking.logLinesPerHour, 1),
-    ]);
-    rows.push([
-      'idle, real time',
-      `${(rt.idle.seconds / 60).toFixed(1)} min`,
-      kb(rt.idle.writeBytesPerHour),
-      '',
-      '',
-      kb(rt.idle.logJsonFileBytesPerHour),
-      num(rt.idle.logLinesPerHour, 1),
-    ]);
+    for (const [label, run] of [
+      ['cooking, real time', rt.cooking],
+      ['idle, real time', rt.idle],
+    ]) {
+      rows.push([
+        label,
+        `${(run.seconds / 60).toFixed(1)} min`,
+        kb(run.writeBytesPerHour),
+        '',
+        '',
+        kb(run.logJsonFileBytesPerHour),
+        num(run.logLinesPerHour, 1),
+      ]);
+    }
   }
   rows.push([
     'idle, journal replay',
