@@ -71,7 +71,7 @@ const CSRF_MAX_AGE_SECONDS = 15 * 60;
  * U+202E, zero-width joiners), which could make the approval page show a name or host other than
  * the one it prints.
  */
-const CONTROL_CHARACTER = /[\p{Cc}\p{Cf}]/u;
+const UNSHOWABLE_CHARACTER = /[\p{Cc}\p{Cf}]/u;
 
 export function resourceUrl(publicUrl: string): string {
   return `${publicUrl}/mcp`;
@@ -549,7 +549,7 @@ function registrationMetadata(body: unknown): { name: string; redirectUris: stri
   const rawName = field('client_name');
   if (rawName !== undefined && typeof rawName !== 'string') throw invalid('client_name must be a string.');
   const name = (rawName ?? '').trim();
-  if ([...name].length > MAX_CLIENT_NAME || CONTROL_CHARACTER.test(name)) {
+  if ([...name].length > MAX_CLIENT_NAME || UNSHOWABLE_CHARACTER.test(name)) {
     throw invalid(`client_name must be plain text of at most ${MAX_CLIENT_NAME} characters.`);
   }
   return {
